@@ -1,0 +1,3 @@
+from drifttui.cli import main
+
+raise SystemExit(main())

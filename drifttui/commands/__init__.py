@@ -1,0 +1,1 @@
+"""One module per ``drifttui`` subcommand: ``register(subparsers)`` and ``run(args)``."""

@@ -1,0 +1,658 @@
+"""The llama.cpp engine (llama-cpp-python's low-level API).
+
+One llama context holds every slot as its own KV-cache sequence, plus scratch
+sequences for forks. The cache is unified, so a fork copies a slot's prefix
+by reference (``llama_memory_seq_cp``) instead of evaluating it again, and N
+samples of one turn decode in lockstep in a single batch.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from drifttui.engine._protocol import Generation
+from drifttui.engine._sampling import Sampler, log_softmax_at
+from drifttui.engine._template import ChatTemplate
+from drifttui.engine._textstream import TextStream
+from drifttui.engine._types import CancelToken, EngineInfo, Message, Reply, SamplingParams, TokenLogprobs
+from drifttui.errors import EngineError, ModelError
+
+_LOG: deque[str] = deque(maxlen=50)
+_backend_ready = False
+_backend_lock = threading.Lock()
+
+
+def _load_library():
+    import llama_cpp
+
+    global _backend_ready
+    with _backend_lock:
+        if not _backend_ready:
+
+            @llama_cpp.llama_log_callback
+            def _log(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+                _LOG.append(text.decode("utf-8", "replace"))
+
+            _load_library._callback = _log  # keep a reference: ctypes would free it
+            llama_cpp.llama_log_set(_log, ctypes.c_void_p(0))
+            llama_cpp.llama_backend_init()
+            _backend_ready = True
+    return llama_cpp
+
+
+def check_gguf_file(path: Path) -> None:
+    """Raise :class:`ModelError` unless ``path`` is a readable file that starts like a GGUF."""
+    if not path.exists():
+        raise ModelError("model file not found", path=path)
+    if path.is_dir():
+        raise ModelError("is a directory, not a GGUF model file", path=path)
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        raise ModelError(f"cannot read the model file: {exc.strerror}", path=path) from None
+    if magic != b"GGUF":
+        raise ModelError("not a GGUF model file (it does not start with the GGUF magic bytes)", path=path)
+
+
+def default_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class _Seq:
+    """What one KV-cache sequence holds."""
+
+    seq_id: int
+    tokens: list[int] = field(default_factory=list)
+    logprobs: list[float] = field(default_factory=list)
+    """``logprobs[i]`` = log p(tokens[i] | tokens[:i]) where it was computed, else NaN."""
+    pieces: list[bytes] = field(default_factory=list)
+    """The text bytes of each token (special tokens rendered), for splicing prompts."""
+    last_logits: np.ndarray | None = None
+    """Logits after the last token, if kept."""
+
+    def push(self, token: int, logprob: float, piece: bytes) -> None:
+        self.tokens.append(token)
+        self.logprobs.append(logprob)
+        self.pieces.append(piece)
+
+    def cut(self, n: int) -> None:
+        del self.tokens[n:]
+        del self.logprobs[n:]
+        del self.pieces[n:]
+        self.last_logits = None
+
+    def copy_prefix(self, other: _Seq, n: int) -> None:
+        self.tokens = other.tokens[:n]
+        self.logprobs = other.logprobs[:n]
+        self.pieces = other.pieces[:n]
+        self.last_logits = None
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+class LlamaEngine:
+    """A GGUF model run by llama.cpp on the CPU.
+
+    Args:
+        model_path: The GGUF file.
+        n_ctx: Context window of one conversation in tokens (capped at the model's training context).
+        threads: CPU threads (default: all available cores).
+        n_parallel: Scratch sequences for forks and batched sampling.
+        n_batch: Tokens evaluated per decode call while reading a prompt.
+        reuse_prefix: Keep each slot's cache between calls (off only to measure what reuse saves).
+        slots: Names of the cached contexts.
+    """
+
+    name = "llama"
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        n_ctx: int = 2048,
+        threads: int | None = None,
+        n_parallel: int = 8,
+        n_batch: int = 256,
+        reply_budget: int = 320,
+        reuse_prefix: bool = True,
+        slots: Sequence[str] = ("main", "plain"),
+    ) -> None:
+        path = Path(model_path).expanduser()
+        check_gguf_file(path)
+        self._ll = ll = _load_library()
+        self.threads = threads or default_threads()
+        self.reuse_prefix = reuse_prefix
+        self.n_batch = n_batch
+        self.n_parallel = n_parallel
+        self._lock = threading.RLock()
+
+        mparams = ll.llama_model_default_params()
+        _LOG.clear()
+        self._model = ll.llama_model_load_from_file(str(path).encode(), mparams)
+        if not self._model:
+            raise ModelError(f"llama.cpp could not load this model: {_last_error()}", path=path)
+        self._vocab = ll.llama_model_get_vocab(self._model)
+        self.n_vocab = ll.llama_vocab_n_tokens(self._vocab)
+        n_ctx_train = ll.llama_model_n_ctx_train(self._model)
+        self.n_ctx = min(n_ctx, n_ctx_train) if n_ctx_train > 0 else n_ctx
+
+        self._slots: dict[str, _Seq] = {name: _Seq(i) for i, name in enumerate(slots)}
+        self._scratch = [_Seq(len(slots) + i) for i in range(n_parallel)]
+        n_seq = len(slots) + n_parallel
+        kv_cells = len(slots) * self.n_ctx + n_parallel * reply_budget + 256
+        cparams = ll.llama_context_default_params()
+        cparams.n_ctx = kv_cells
+        cparams.n_batch = max(n_batch, n_parallel)
+        cparams.n_ubatch = max(n_batch, n_parallel)
+        cparams.n_seq_max = n_seq
+        cparams.n_threads = self.threads
+        cparams.n_threads_batch = self.threads
+        cparams.kv_unified = True
+        cparams.swa_full = True
+        cparams.no_perf = True
+        self._ctx = ll.llama_init_from_model(self._model, cparams)
+        if not self._ctx:
+            ll.llama_model_free(self._model)
+            raise ModelError(f"llama.cpp could not create a context for this model: {_last_error()}", path=path)
+        self._mem = ll.llama_get_memory(self._ctx)
+        self._batch_cap = max(n_batch, n_parallel)
+        self._batch = ll.llama_batch_init(self._batch_cap, 0, n_seq)
+
+        template_src = ll.llama_model_chat_template(self._model, None)
+        self._bos = ll.llama_vocab_bos(self._vocab)
+        self._add_bos = bool(ll.llama_vocab_get_add_bos(self._vocab))
+        self.template = ChatTemplate(
+            template_src.decode("utf-8", "replace") if template_src else None,
+            bos_token=self._piece(self._bos, special=True).decode("utf-8", "replace") if self._bos >= 0 else "",
+            eos_token=self._piece(ll.llama_vocab_eos(self._vocab), special=True).decode("utf-8", "replace"),
+        )
+        self.info = EngineInfo(
+            engine=self.name,
+            model_path=str(path),
+            model_name=self._meta("general.name") or path.stem,
+            n_ctx=self.n_ctx,
+            chat_template=self.template.name,
+            threads=self.threads,
+        )
+        self.stats = {"prompt_evaluated": 0, "generated": 0}
+        self._chunk = n_batch
+
+    # ----------------------------------------------------------------- basics
+    def _meta(self, key: str) -> str | None:
+        buf = ctypes.create_string_buffer(512)
+        n = self._ll.llama_model_meta_val_str(self._model, key.encode(), buf, len(buf))
+        return buf.value.decode("utf-8", "replace") if n >= 0 else None
+
+    def _piece(self, token: int, special: bool = False) -> bytes:
+        buf = ctypes.create_string_buffer(64)
+        n = self._ll.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
+        if n < 0:
+            buf = ctypes.create_string_buffer(-n)
+            n = self._ll.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
+        return buf.raw[:n]
+
+    def _text_piece(self, token: int) -> bytes:
+        return self._piece(token, special=True)
+
+    def tokenize(self, text: str | bytes, *, add_bos: bool = False, special: bool = True) -> list[int]:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        if not data and not add_bos:
+            return []
+        cap = len(data) + 8
+        buf = (self._ll.llama_token * cap)()
+        n = self._ll.llama_tokenize(self._vocab, data, len(data), buf, cap, add_bos, special)
+        if n < 0:
+            cap = -n
+            buf = (self._ll.llama_token * cap)()
+            n = self._ll.llama_tokenize(self._vocab, data, len(data), buf, cap, add_bos, special)
+        return list(buf[:n])
+
+    def detokenize(self, tokens: Sequence[int]) -> str:
+        return b"".join(self._piece(t) for t in tokens).decode("utf-8", "replace")
+
+    def _bos_needed(self, text: str) -> bool:
+        return self._add_bos and not (self.template.bos_token and text.startswith(self.template.bos_token))
+
+    def prompt_tokens(self, messages: Sequence[Message]) -> list[int]:
+        text = self.template.render(messages)
+        return self.tokenize(text, add_bos=self._bos_needed(text), special=True)
+
+    def _splice(self, seq: _Seq, text: bytes, start: int = 0, pos: int = 0, *, special: bool = True) -> list[int]:
+        """Tokens for ``text[pos:]``, reusing ``seq``'s tokens from index ``start`` while their text matches.
+
+        The model's own generated tokens are kept even where the tokenizer
+        would split the same text differently, so the cached prefix survives
+        from one turn to the next.
+        """
+        i = start
+        if self.reuse_prefix:
+            while i < len(seq.tokens) and seq.pieces[i] and text.startswith(seq.pieces[i], pos):
+                pos += len(seq.pieces[i])
+                i += 1
+            while i > start and pos < len(text) and 0x80 <= text[pos] < 0xC0:  # never split a character
+                i -= 1
+                pos -= len(seq.pieces[i])
+        return seq.tokens[start:i] + self.tokenize(text[pos:], special=special)
+
+    def _slot_prompt(self, seq: _Seq, messages: Sequence[Message]) -> tuple[list[int], bytes]:
+        """Prompt tokens for ``messages``, spliced onto what ``seq`` caches; and the prompt's bytes."""
+        text = self.template.render(messages)
+        data = text.encode("utf-8")
+        if self._bos_needed(text):
+            if seq.tokens[:1] == [self._bos]:
+                return [self._bos, *self._splice(seq, data, 1)], data
+            return [self._bos, *self.tokenize(data, special=True)], data
+        return self._splice(seq, data), data
+
+    def reply_tokens(self, reply: str) -> list[int]:
+        return self.tokenize(reply, add_bos=False, special=False)
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        return len(self.prompt_tokens(messages))
+
+    def _is_eog(self, token: int) -> bool:
+        return bool(self._ll.llama_vocab_is_eog(self._vocab, token))
+
+    def slot_tokens(self, slot: str = "main") -> list[int]:
+        """The tokens a slot's cache holds (for tests and diagnostics)."""
+        return list(self._slots[slot].tokens)
+
+    # ------------------------------------------------------------ KV plumbing
+    def _decode(self, entries: Sequence[tuple[int, int, int, bool]]) -> None:
+        """Decode (token, pos, seq_id, want_logits) entries as one batch."""
+        batch = self._batch
+        for i, (token, pos, seq_id, logits) in enumerate(entries):
+            batch.token[i] = token
+            batch.pos[i] = pos
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = seq_id
+            batch.logits[i] = logits
+        batch.n_tokens = len(entries)
+        rc = self._ll.llama_decode(self._ctx, batch)
+        if rc != 0:
+            raise EngineError(f"llama_decode failed with code {rc}: {_last_error()}")
+
+    def _logits(self, i: int) -> np.ndarray:
+        """Logits of the ``i``-th entry of the last decoded batch (a view: copy to keep)."""
+        ptr = self._ll.llama_get_logits_ith(self._ctx, i)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    def _extend(
+        self,
+        seq: _Seq,
+        target: Sequence[int],
+        *,
+        need_from: int | None = None,
+        cancel: CancelToken | None = None,
+    ) -> int:
+        """Make ``seq`` hold exactly ``target``, keeping the logits after its last token.
+
+        With ``need_from``, ``seq.logprobs[need_from:]`` are known afterwards.
+        Only what the cache lacks is evaluated; returns how many tokens that was.
+        On cancel the sequence is left holding a consistent prefix of ``target``.
+        """
+        if not self.reuse_prefix:
+            self._truncate(seq, 0)
+        start = _common_prefix(seq.tokens, target)
+        if need_from is not None:
+            for i in range(max(need_from, 1), start):
+                if np.isnan(seq.logprobs[i]):
+                    start = i
+                    break
+        if start == len(target) == len(seq.tokens) and seq.last_logits is not None:
+            return 0
+        begin = min(start, len(target) - 1)
+
+        def wanted(p: int) -> bool:  # does target[p] need its log-probability?
+            return need_from is not None and p >= max(need_from, 1)
+
+        logits_ready = begin == len(seq.tokens) and seq.last_logits is not None
+        if wanted(begin) and begin > 0 and not logits_ready:
+            begin -= 1  # log p(target[begin]) needs the logits after target[begin - 1]
+        if begin < start:
+            next_lp = seq.logprobs[begin]  # the same token as cached: keep what is known
+        elif logits_ready and wanted(begin):
+            next_lp = log_softmax_at(seq.last_logits, target[begin])
+        else:
+            next_lp = float("nan")
+        if self._truncate(seq, begin) != begin:
+            begin, next_lp = 0, float("nan")
+
+        evaluated = 0
+        pos = begin
+        while pos < len(target):
+            if cancel is not None and cancel.cancelled:
+                break
+            chunk = target[pos : pos + self._chunk]
+            entries = []
+            for j, token in enumerate(chunk):
+                p = pos + j
+                entries.append((token, p, seq.seq_id, p == len(target) - 1 or wanted(p + 1)))
+            started = time.perf_counter()
+            self._decode(entries)
+            self._adapt_chunk(len(chunk), time.perf_counter() - started)
+            for j, (token, p, _seq, want) in enumerate(entries):
+                seq.push(token, next_lp, self._text_piece(token))
+                next_lp = float("nan")
+                if want:
+                    logits = self._logits(j)
+                    if p + 1 < len(target):
+                        next_lp = log_softmax_at(logits, target[p + 1])
+                    else:
+                        seq.last_logits = np.array(logits, copy=True)
+            pos += len(chunk)
+            evaluated += len(chunk)
+        self.stats["prompt_evaluated"] += evaluated
+        return evaluated
+
+    def _adapt_chunk(self, n: int, seconds: float) -> None:
+        # keep one prompt-decode call under ~0.1 s so a cancel lands within 200 ms
+        if seconds > 0.12 and self._chunk > 16:
+            self._chunk = max(16, int(self._chunk * 0.1 / seconds))
+        elif seconds < 0.05 and self._chunk < self.n_batch and n == self._chunk:
+            self._chunk = min(self.n_batch, self._chunk * 2)
+
+    def _truncate(self, seq: _Seq, n: int) -> int:
+        """Drop everything from position ``n`` on; returns where the sequence now ends."""
+        if n < len(seq.tokens) or n == 0:
+            if not self._ll.llama_memory_seq_rm(self._mem, seq.seq_id, n, -1):
+                # this cache cannot cut mid-sequence (recurrent models): start over
+                self._ll.llama_memory_seq_rm(self._mem, seq.seq_id, 0, -1)
+                n = 0
+        seq.cut(n)
+        return n
+
+    def _fork(self, src: _Seq, dst: _Seq, target: Sequence[int], cancel: CancelToken | None = None) -> None:
+        """Make scratch ``dst`` hold ``target``, sharing ``src``'s cached prefix; ``src`` is untouched."""
+        self._truncate(dst, 0)
+        common = _common_prefix(src.tokens, target) if self.reuse_prefix else 0
+        whole = common == len(target) == len(src.tokens) and src.last_logits is not None
+        if not whole:
+            common = min(common, len(target) - 1)
+        if common:
+            self._ll.llama_memory_seq_cp(self._mem, src.seq_id, dst.seq_id, 0, common)
+            dst.copy_prefix(src, common)
+        if whole:
+            dst.last_logits = src.last_logits
+            return
+        self._extend(dst, target, cancel=cancel)
+
+    def _release(self, seq: _Seq) -> None:
+        self._truncate(seq, 0)
+
+    def reset(self, slot: str | None = None) -> None:
+        """Forget the cache of one slot (or of all)."""
+        with self._lock:
+            for name, seq in self._slots.items():
+                if slot is None or name == slot:
+                    self._truncate(seq, 0)
+
+    # --------------------------------------------------------------- generate
+    def _seed(self, params: SamplingParams) -> int:
+        return params.seed if params.seed is not None else int.from_bytes(os.urandom(4), "little")
+
+    def _generate(
+        self,
+        seq: _Seq,
+        prompt_len: int,
+        evaluated: int,
+        params: SamplingParams,
+        cancel: CancelToken | None,
+    ) -> Generator[str, None, Reply]:
+        """Sample a reply on ``seq`` (which holds the prompt); yields text deltas."""
+        seed = self._seed(params)
+        sampler = Sampler(params, seed)
+        text = TextStream(self.template.stops)
+        logits = seq.last_logits
+        n_tokens = 0
+        finish = "length"
+        started = time.perf_counter()
+        limit = self.n_ctx
+        while n_tokens < params.max_tokens:
+            if cancel is not None and cancel.cancelled:
+                finish = "cancelled"
+                break
+            if logits is None or len(seq.tokens) >= limit:
+                break
+            token = sampler(logits, seq.tokens)
+            if self._is_eog(token):
+                finish = "stop"
+                break
+            delta = text.push(self._piece(token))
+            if delta:
+                yield delta
+            if text.stopped:
+                finish = "stop"
+                break
+            lp = log_softmax_at(logits, token)
+            self._decode([(token, len(seq.tokens), seq.seq_id, True)])
+            seq.push(token, lp, self._text_piece(token))
+            logits = self._logits(0)
+            n_tokens += 1
+        seq.last_logits = None if logits is None else np.array(logits, copy=True)
+        tail = text.finish()
+        if tail:
+            yield tail
+        self.stats["generated"] += n_tokens
+        return Reply(
+            text=text.text.strip(),
+            finish_reason=finish,  # type: ignore[arg-type]
+            seed=seed,
+            n_tokens=n_tokens,
+            prompt_tokens=prompt_len,
+            prompt_evaluated=evaluated,
+            seconds=time.perf_counter() - started,
+        )
+
+    def _prompt(self, messages: Sequence[Message], seq: _Seq) -> list[int]:
+        prompt, _ = self._slot_prompt(seq, messages)
+        self._check_fits(prompt)
+        return prompt
+
+    def _check_fits(self, prompt: Sequence[int]) -> None:
+        if len(prompt) >= self.n_ctx:
+            raise EngineError(
+                f"the prompt has {len(prompt)} tokens but the context window is {self.n_ctx}; trim the history first"
+            )
+        return prompt
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        params: SamplingParams,
+        *,
+        cancel: CancelToken | None = None,
+        slot: str = "main",
+    ) -> Generation:
+        def run() -> Generator[str, None, Reply]:
+            with self._lock:
+                seq = self._slots[slot]
+                prompt = self._prompt(messages, seq)
+                evaluated = self._extend(seq, prompt, cancel=cancel)
+                if cancel is not None and cancel.cancelled:
+                    return Reply("", "cancelled", params.seed or 0, prompt_tokens=len(prompt), prompt_evaluated=evaluated)
+                return (yield from self._generate(seq, len(prompt), evaluated, params, cancel))
+
+        return Generation(run())
+
+    def probe(
+        self,
+        messages: Sequence[Message],
+        question: str,
+        params: SamplingParams,
+        *,
+        slot: str = "main",
+        cancel: CancelToken | None = None,
+    ) -> Reply:
+        with self._lock:
+            prompt = self._prompt([*messages, Message("user", question)], self._slots[slot])
+            scratch = self._scratch[0]
+            try:
+                self._fork(self._slots[slot], scratch, prompt, cancel)
+                return Generation(self._generate(scratch, len(prompt), 0, params, cancel)).result()
+            finally:
+                self._release(scratch)
+
+    def sample(
+        self,
+        messages: Sequence[Message],
+        n: int,
+        params: SamplingParams,
+        *,
+        cancel: CancelToken | None = None,
+        slot: str = "main",
+        on_reply: Callable[[int, Reply], None] | None = None,
+    ) -> list[Reply]:
+        with self._lock:
+            seq = self._slots[slot]
+            prompt = self._prompt(messages, seq)
+            evaluated = self._extend(seq, prompt, cancel=cancel)
+            base_seed = self._seed(params)
+            replies: list[Reply] = []
+            for wave in range(0, n, self.n_parallel):
+                count = min(self.n_parallel, n - wave)
+                seeds = [base_seed + wave + i for i in range(count)]
+                replies += self._sample_wave(seq, prompt, seeds, params, cancel, evaluated, wave, on_reply)
+                evaluated = 0
+            return replies
+
+    def _sample_wave(
+        self,
+        seq: _Seq,
+        prompt: list[int],
+        seeds: list[int],
+        params: SamplingParams,
+        cancel: CancelToken | None,
+        evaluated: int,
+        offset: int,
+        on_reply: Callable[[int, Reply], None] | None,
+    ) -> list[Reply]:
+        count = len(seeds)
+        scratch = self._scratch[:count]
+        samplers = [Sampler(params, s) for s in seeds]
+        texts = [TextStream(self.template.stops) for _ in seeds]
+        generated: list[list[int]] = [[] for _ in seeds]
+        finish: list[str | None] = [None] * count
+        logits: list[np.ndarray | None] = [seq.last_logits] * count
+        for s in scratch:
+            self._fork(seq, s, prompt)
+        started = time.perf_counter()
+        elapsed = [0.0] * count
+        replies: list[Reply | None] = [None] * count
+
+        def done(i: int, reason: str) -> None:
+            finish[i] = reason
+            elapsed[i] = time.perf_counter() - started
+            texts[i].finish()
+            replies[i] = Reply(
+                text=texts[i].text.strip(),
+                finish_reason=reason,  # type: ignore[arg-type]
+                seed=seeds[i],
+                n_tokens=len(generated[i]),
+                prompt_tokens=len(prompt),
+                prompt_evaluated=evaluated if i == 0 else 0,
+                seconds=elapsed[i],
+            )
+            if on_reply is not None:
+                on_reply(offset + i, replies[i])
+
+        try:
+            while any(f is None for f in finish):
+                if cancel is not None and cancel.cancelled:
+                    for i in range(count):
+                        if finish[i] is None:
+                            done(i, "cancelled")
+                    break
+                entries = []
+                owners = []
+                for i in range(count):
+                    if finish[i] is not None:
+                        continue
+                    history = prompt + generated[i]
+                    if len(generated[i]) >= params.max_tokens or len(history) >= self.n_ctx:
+                        done(i, "length")
+                        continue
+                    token = samplers[i](logits[i], history)
+                    if self._is_eog(token):
+                        done(i, "stop")
+                        continue
+                    texts[i].push(self._piece(token))
+                    generated[i].append(token)
+                    if texts[i].stopped:
+                        done(i, "stop")
+                        continue
+                    entries.append((token, len(history), scratch[i].seq_id, True))
+                    owners.append(i)
+                if not entries:
+                    break
+                self._decode(entries)
+                for k, i in enumerate(owners):
+                    logits[i] = np.array(self._logits(k), copy=True)
+        finally:
+            for s in scratch:
+                self._release(s)
+        self.stats["generated"] += sum(len(g) for g in generated)
+        return [r for r in replies if r is not None]
+
+    # ---------------------------------------------------------------- scoring
+    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main") -> TokenLogprobs:
+        with self._lock:
+            seq = self._slots[slot]
+            prompt, _ = self._slot_prompt(seq, messages)
+            self._check_fits(prompt)
+            if seq.tokens[: len(prompt)] == prompt:
+                tokens = self._splice(seq, reply.encode("utf-8"), len(prompt), special=False)
+            else:
+                tokens = self.reply_tokens(reply)
+            if not tokens:
+                return TokenLogprobs([], np.zeros(0, dtype=np.float32))
+            target = (prompt + tokens)[: self.n_ctx]
+            tokens = target[len(prompt) :]
+            self._extend(seq, target, need_from=len(prompt))
+            values = np.array(seq.logprobs[len(prompt) : len(target)], dtype=np.float32)
+            return TokenLogprobs([self._piece(t).decode("utf-8", "replace") for t in tokens], values)
+
+    # ------------------------------------------------------------------- close
+    def close(self) -> None:
+        with self._lock:
+            if getattr(self, "_ctx", None):
+                self._ll.llama_batch_free(self._batch)
+                self._ll.llama_free(self._ctx)
+                self._ctx = None
+            if getattr(self, "_model", None):
+                self._ll.llama_model_free(self._model)
+                self._model = None
+
+    def __enter__(self) -> LlamaEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _last_error() -> str:
+    lines = [line.strip() for line in _LOG if line.strip()]
+    for line in reversed(lines):
+        if "error" in line.lower() or "failed" in line.lower() or "unknown" in line.lower():
+            return line
+    return lines[-1] if lines else "no details"
