@@ -156,9 +156,12 @@ class Conversation:
         return None
 
     def system_message(self, variant: str | None = None) -> Message:
+        """The persona block (plus pinned facts). Its content is empty for variant ``none``:
+        :meth:`context` then sends no system message, so the model's own default applies."""
         text = self.persona.system_prompt(variant or self.variant)
         if self.pinned:
-            text += "\n\nAlways remember:\n" + "\n".join(f"- {fact}" for fact in self.pinned)
+            pinned = "Always remember:\n" + "\n".join(f"- {fact}" for fact in self.pinned)
+            text = f"{text}\n\n{pinned}" if text else pinned
         return Message("system", text)
 
     def history(self, upto: int | None = None, start: int = 0) -> list[Message]:
@@ -186,8 +189,10 @@ class Conversation:
         budget = n_ctx - reserve
         start = min(self.context_start, upto)
 
+        head = [system] if system.content else []  # variant "none": no system message at all
+
         def build(first: int) -> list[Message]:
-            return [system, *self.history(upto, first)]
+            return [*head, *self.history(upto, first)]
 
         messages = build(start)
         total = count_tokens(messages)

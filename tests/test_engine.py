@@ -1,0 +1,139 @@
+"""The engine protocol, exercised on the real default model (every engine in conftest.ENGINES)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from drifttui.engine import CancelToken, Message, SamplingParams
+
+SYSTEM = Message(
+    "system",
+    "You are Mara Silva, a 34-year-old dentist in Lisbon with a grey cat named Olive. "
+    "You are introverted and dry. Stay in character.",
+)
+CHAT = [SYSTEM, Message("user", "Hi! Who are you and what do you do?")]
+
+
+def test_stream_yields_pieces_that_make_the_reply(engine):
+    gen = engine.stream(CHAT, SamplingParams(max_tokens=40, seed=3))
+    pieces = list(gen)
+    reply = gen.reply
+    assert reply is not None
+    assert len(pieces) > 1, "a reply arrives as several pieces, not one block"
+    assert "".join(pieces).strip() == reply.text
+    assert reply.n_tokens > 0 and reply.finish_reason in ("stop", "length")
+    assert reply.prompt_tokens == engine.count_tokens(CHAT)
+
+
+def test_same_seed_same_reply_other_seed_other_reply(engine):
+    params = SamplingParams(max_tokens=40, seed=11, temperature=0.9)
+    first = engine.stream(CHAT, params).result()
+    again = engine.stream(CHAT, params).result()
+    other = [engine.stream(CHAT, params.with_seed(s)).result().text for s in (12, 13, 14)]
+    assert first.text == again.text
+    assert first.seed == again.seed == 11
+    assert any(text != first.text for text in other)
+
+
+def test_cancel_mid_stream_stops_at_once(engine):
+    cancel = CancelToken()
+    gen = engine.stream(CHAT, SamplingParams(max_tokens=200, seed=5, temperature=1.0), cancel=cancel)
+    seen_after_cancel = 0
+    for i, _piece in enumerate(gen):
+        if cancel.cancelled:
+            seen_after_cancel += 1
+        if i == 3:
+            cancel.cancel()
+    assert gen.reply.finish_reason == "cancelled"
+    assert seen_after_cancel <= 1
+    assert gen.reply.n_tokens < 10
+
+
+def test_cancel_from_another_thread_during_prompt_evaluation(engine):
+    """A cancel that lands while a long prompt is still being read stops before any token."""
+    long_history = [SYSTEM]
+    for i in range(30):
+        long_history += [Message("user", f"Tell me about day {i} at the clinic."), Message("assistant", "Mm. Teeth. " * 8)]
+    long_history.append(Message("user", "And today?"))
+    cancel = CancelToken()
+    cancel.cancel()
+    reply = engine.stream(long_history, SamplingParams(max_tokens=50, seed=1), cancel=cancel, slot="plain").result()
+    assert reply.finish_reason == "cancelled"
+    assert reply.n_tokens == 0
+    timer = threading.Timer(0.05, (cancel2 := CancelToken()).cancel)
+    timer.start()
+    reply2 = engine.stream(long_history, SamplingParams(max_tokens=400, seed=1), cancel=cancel2, slot="plain").result()
+    timer.join()
+    assert reply2.finish_reason == "cancelled"
+
+
+def test_sample_n_alternatives_share_one_prompt_evaluation(engine):
+    n = 4
+    seen = []
+    replies = engine.sample(CHAT, n, SamplingParams(max_tokens=30, seed=100), on_reply=lambda i, r: seen.append(i))
+    assert len(replies) == n
+    assert sorted(seen) == list(range(n))
+    assert [r.seed for r in replies] == [100, 101, 102, 103]
+    assert len({r.text for r in replies}) > 1, "different seeds should give different characters"
+    assert all(r.text and r.n_tokens > 0 for r in replies)
+    assert sum(r.prompt_evaluated for r in replies) <= replies[0].prompt_tokens
+
+
+def test_sample_reproduces_by_seed(engine):
+    a = engine.sample(CHAT, 2, SamplingParams(max_tokens=24, seed=7))
+    b = engine.sample(CHAT, 2, SamplingParams(max_tokens=24, seed=7))
+    assert [r.text for r in a] == [r.text for r in b]
+
+
+def test_logprobs_of_a_given_reply(engine):
+    reply = "I fix teeth in Lisbon. Olive, my cat, judges me every evening."
+    lp = engine.logprobs(CHAT, reply)
+    assert len(lp.tokens) == len(lp.logprobs) > 5
+    assert "".join(lp.tokens).strip() == reply
+    assert np.all(lp.logprobs <= 0) and np.all(np.isfinite(lp.logprobs))
+    again = engine.logprobs(CHAT, reply)
+    assert np.allclose(lp.logprobs, again.logprobs, atol=1e-3)
+    gibberish = engine.logprobs(CHAT, "Purple quantum spatula xylophone borrowed nine ledgers.")
+    assert lp.mean > gibberish.mean, "an on-topic reply is likelier than word salad"
+
+
+def test_logprobs_match_what_generation_saw(engine):
+    """Greedy tokens are the argmax: each of their log-probs must be the best available (≥ log 1/V)."""
+    params = SamplingParams(max_tokens=20, temperature=0, seed=1)
+    reply = engine.stream(CHAT, params).result()
+    lp = engine.logprobs(CHAT, reply.text)
+    assert lp.mean > -1.5, "greedy text should be likely under the same context"
+
+
+def test_probe_runs_in_a_fork_and_leaves_the_chat_alone(engine):
+    if not hasattr(engine, "slot_tokens"):
+        pytest.skip("engine keeps no per-slot cache")
+    engine.stream(CHAT, SamplingParams(max_tokens=16, seed=2)).result()
+    before = engine.slot_tokens("main")
+    answer = engine.probe(CHAT, "How old are you?", SamplingParams(max_tokens=24, temperature=0))
+    assert answer.text
+    assert engine.slot_tokens("main") == before
+    # the cached prefix is still used: the next turn evaluates only the new text
+    follow = CHAT + [Message("assistant", "Mm."), Message("user", "And your cat?")]
+    reply = engine.stream(follow, SamplingParams(max_tokens=8, seed=2)).result()
+    assert reply.prompt_evaluated < reply.prompt_tokens / 2
+
+
+def test_turn_k_does_not_reevaluate_the_history(engine):
+    history = [SYSTEM]
+    evaluated = []
+    for k in range(6):
+        history.append(Message("user", f"Question number {k}: what did you have for lunch?"))
+        reply = engine.stream(history, SamplingParams(max_tokens=20, seed=k), slot="main").result()
+        evaluated.append((reply.prompt_evaluated, reply.prompt_tokens))
+        history.append(Message("assistant", reply.text))
+    last_evaluated, last_total = evaluated[-1]
+    assert last_total > 100
+    assert last_evaluated < 40, f"turn 6 re-evaluated {last_evaluated} of {last_total} prompt tokens"
+
+
+def test_count_tokens_grows_with_messages(engine):
+    assert engine.count_tokens(CHAT) < engine.count_tokens(CHAT + [Message("assistant", "Mm. Teeth. Lisbon.")])
