@@ -39,3 +39,11 @@ def state_dir() -> Path:
 
 def models_dir() -> Path:
     return cache_dir() / "models"
+
+
+def config_dir() -> Path:
+    """User settings such as ``keymap.toml``: ``$DRIFTTUI_CONFIG_DIR`` or ``$XDG_CONFIG_HOME/drifttui``."""
+    override = os.environ.get("DRIFTTUI_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    return _xdg("XDG_CONFIG_HOME", ".config") / APP
