@@ -54,7 +54,7 @@ class AnnotateScreen(ModalScreen[Annotation | None]):
             yield Label(f"[b]Label turn {self.turn}[/b]  [dim]{self.excerpt}[/dim]")
             options = OptionList(*[Option(f"{i + 1}  {DESCRIPTIONS[label]}", id=label) for i, label in enumerate(LABELS)], id="labels")
             yield options
-            yield Input(self.note, placeholder="note (optional) — Enter saves, Esc cancels, Ctrl+D removes the label", id="note")
+            yield Input(self.note, placeholder="note (optional) · Enter saves · Esc cancels · Ctrl+D unlabels", id="note")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
