@@ -33,6 +33,9 @@ class RuntimeOptions:
     session_dir: Path | None = None
     superposition_n: int = 6
     control_n: int = 3
+    sample_engine: str = "auto"
+    """Engine for N-alternative sampling: ``auto`` (the one measured faster at batched sampling
+    by ``scripts/bench_engines.py`` on this model, else the chat engine), ``chat``, ``llama`` or ``ct2``."""
     probe_every: int = 5
     """Ask the persona's probes every this many assistant turns (0: only on demand)."""
 
@@ -74,6 +77,8 @@ class ChatRuntime:
         """Things the user should know (scorer or embedder unavailable, …)."""
         self.last_tps = 0.0
         self._record_lock = threading.Lock()
+        self._batch_engine: Engine | None = None
+        self._batch_lock = threading.Lock()
 
     # ------------------------------------------------------------------ load
     def _default_engine(self) -> Engine:
@@ -131,6 +136,9 @@ class ChatRuntime:
 
     def close(self) -> None:
         self.close_recording()
+        if self._batch_engine is not None:
+            self._batch_engine.close()
+            self._batch_engine = None
         if self.engine is not None:
             self.engine.close()
             self.engine = None
@@ -193,10 +201,30 @@ class ChatRuntime:
         seed: int | None = None,
     ) -> list[tuple[Reply, Swipe]]:
         """N alternatives of one turn in one batched call (worker thread)."""
-        assert self.engine is not None
         params = self.options.params.with_seed(seed)
-        replies = self.engine.sample(messages, n, params, cancel=cancel, on_reply=on_reply)
+        replies = self.sampling_engine().sample(messages, n, params, cancel=cancel, on_reply=on_reply)
         return [(r, Swipe.from_reply(r, params)) for r in replies]
+
+    def sampling_engine(self) -> Engine:
+        """The engine N alternatives are drawn with (see :attr:`RuntimeOptions.sample_engine`)."""
+        assert self.engine is not None
+        chat = self.engine.info.engine
+        choice = self.options.sample_engine
+        if choice == "auto":
+            try:
+                from drifttui.engine._ct2 import preferred_batch_engine
+
+                choice = preferred_batch_engine(self.engine.info.model_path, default=chat)
+            except ImportError:
+                choice = chat
+        if choice in ("chat", chat):
+            return self.engine
+        with self._batch_lock:
+            if self._batch_engine is None:
+                from drifttui.engine import open_engine
+
+                self._batch_engine = open_engine(self.engine.info.model_path, engine=choice, n_ctx=self.engine.info.n_ctx)
+            return self._batch_engine
 
     def control(self, messages: Sequence[Message], n: int, *, cancel: CancelToken | None = None, seed: int | None = None) -> list[str]:
         """Replies to the same turn with no persona at all (the model's own default)."""

@@ -22,7 +22,7 @@ def default_model_path():
     return _default_model()
 
 
-ENGINES = ["llama"]
+ENGINES = ["llama", "ct2"]
 
 
 @pytest.fixture(scope="session", params=ENGINES)

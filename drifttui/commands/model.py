@@ -19,6 +19,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p_list.set_defaults(run=run_list)
     p_path = actions.add_parser("path", help="print the default chat model's path")
     p_path.set_defaults(run=run_path)
+    p_convert = actions.add_parser(
+        "convert",
+        help="convert a llama-architecture GGUF (default: the bundled model) or the sentence embedder for CTranslate2",
+    )
+    p_convert.add_argument("model", nargs="?", help="GGUF model file (default: the bundled chat model)")
+    p_convert.add_argument("--embedder", action="store_true", help="convert the sentence embedder (all-MiniLM-L6-v2) instead")
+    p_convert.add_argument("--force", action="store_true", help="convert again even if a converted copy is cached")
+    p_convert.set_defaults(run=run_convert)
 
 
 def run_fetch(args: argparse.Namespace) -> int:
@@ -48,4 +56,38 @@ def run_path(args: argparse.Namespace) -> int:
     from drifttui.engine import default_model_path
 
     print(default_model_path())
+    return 0
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    """Convert a GGUF chat model or the sentence embedder into a cached CTranslate2 int8 model."""
+    from pathlib import Path
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    if args.embedder:
+        from drifttui.assets import EMBEDDER, require
+        from drifttui.drift.embed import convert_embedder, converted_dir, is_converted
+
+        if args.model:
+            from drifttui.errors import UserError
+
+            raise UserError("give either a GGUF model or --embedder, not both")
+        require(EMBEDDER)
+        if is_converted() and not args.force:
+            print(f"sentence embedder: already converted in {converted_dir()}")
+            return 0
+        convert_embedder(force=True, log=log)
+        return 0
+    from drifttui.engine import default_model_path
+    from drifttui.engine._convert import convert_gguf, converted_path, is_complete
+    from drifttui.engine._llama import check_gguf_file
+
+    path = Path(args.model).expanduser() if args.model else default_model_path()
+    check_gguf_file(path)
+    if not args.force and is_complete(converted_path(path)):
+        print(f"{path.name}: already converted in {converted_path(path)}")
+        return 0
+    convert_gguf(path, force=args.force, log=log)
     return 0

@@ -135,7 +135,8 @@ class LlamaEngine:
         n_batch: int = 256,
         reply_budget: int = 320,
         reuse_prefix: bool = True,
-        slots: Sequence[str] = ("main", "plain"),
+        slots: Sequence[str] = ("main", "plain", "score", "score-plain"),
+        poll: int | None = 0,
     ) -> None:
         path = Path(model_path).expanduser()
         check_gguf_file(path)
