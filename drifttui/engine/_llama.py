@@ -83,6 +83,8 @@ class _Seq:
     """The text bytes of each token (special tokens rendered), for splicing prompts."""
     last_logits: np.ndarray | None = None
     """Logits after the last token, if kept."""
+    last_used: float = 0.0
+    """When an operation last used this sequence (eviction is least recently used first)."""
 
     def push(self, token: int, logprob: float, piece: bytes) -> None:
         self.tokens.append(token)
@@ -121,6 +123,10 @@ class LlamaEngine:
         n_batch: Tokens evaluated per decode call while reading a prompt.
         reuse_prefix: Keep each slot's cache between calls (off only to measure what reuse saves).
         slots: Names of the cached contexts.
+        kv_cells: Size of the KV cache shared by all slots and forks (default: two full
+            windows plus room for the forks). When it fills up, the least recently used
+            slots are evicted (and re-evaluated when next used), so this trades memory
+            for recomputation, never correctness.
     """
 
     name = "llama"
@@ -134,9 +140,9 @@ class LlamaEngine:
         n_parallel: int = 8,
         n_batch: int = 256,
         reply_budget: int = 320,
+        kv_cells: int | None = None,
         reuse_prefix: bool = True,
-        slots: Sequence[str] = ("main", "plain", "score", "score-plain"),
-        poll: int | None = 0,
+        slots: Sequence[str] = ("main", "plain", "score", "score-plain", "score-history"),
     ) -> None:
         path = Path(model_path).expanduser()
         check_gguf_file(path)
@@ -160,7 +166,9 @@ class LlamaEngine:
         self._slots: dict[str, _Seq] = {name: _Seq(i) for i, name in enumerate(slots)}
         self._scratch = [_Seq(len(slots) + i) for i in range(n_parallel)]
         n_seq = len(slots) + n_parallel
-        kv_cells = len(slots) * self.n_ctx + n_parallel * reply_budget + 256
+        if kv_cells is None:
+            kv_cells = 2 * self.n_ctx + n_parallel * reply_budget + 1024
+        kv_cells = max(kv_cells, self.n_ctx + n_parallel * 16)
         cparams = ll.llama_context_default_params()
         cparams.n_ctx = kv_cells
         cparams.n_batch = max(n_batch, n_parallel)
@@ -290,8 +298,21 @@ class LlamaEngine:
             batch.logits[i] = logits
         batch.n_tokens = len(entries)
         rc = self._ll.llama_decode(self._ctx, batch)
+        busy = {seq_id for _t, _p, seq_id, _l in entries}
+        while rc == 1 and self._evict(busy):  # the KV cache is full: free the stalest slot, retry
+            rc = self._ll.llama_decode(self._ctx, batch)
         if rc != 0:
             raise EngineError(f"llama_decode failed with code {rc}: {_last_error()}")
+
+    def _evict(self, busy: set[int]) -> bool:
+        """Empty the least recently used sequence not in ``busy``; False when none is left."""
+        candidates = [s for s in (*self._slots.values(), *self._scratch) if s.tokens and s.seq_id not in busy]
+        if not candidates:
+            return False
+        stalest = min(candidates, key=lambda s: s.last_used)
+        self._truncate(stalest, 0)
+        self.stats["evicted"] = self.stats.get("evicted", 0) + 1
+        return True
 
     def _logits(self, i: int) -> np.ndarray:
         """Logits of the ``i``-th entry of the last decoded batch (a view: copy to keep)."""
@@ -312,6 +333,7 @@ class LlamaEngine:
         Only what the cache lacks is evaluated; returns how many tokens that was.
         On cancel the sequence is left holding a consistent prefix of ``target``.
         """
+        seq.last_used = time.monotonic()
         if not self.reuse_prefix:
             self._truncate(seq, 0)
         start = _common_prefix(seq.tokens, target)
@@ -385,6 +407,7 @@ class LlamaEngine:
 
     def _fork(self, src: _Seq, dst: _Seq, target: Sequence[int], cancel: CancelToken | None = None) -> None:
         """Make scratch ``dst`` hold ``target``, sharing ``src``'s cached prefix; ``src`` is untouched."""
+        src.last_used = dst.last_used = time.monotonic()
         self._truncate(dst, 0)
         common = _common_prefix(src.tokens, target) if self.reuse_prefix else 0
         whole = common == len(target) == len(src.tokens) and src.last_logits is not None

@@ -1,0 +1,509 @@
+"""First-person factual claims: extracted from a persona's facts and from replies.
+
+A :class:`Claim` is one checkable statement in a *slot* (age, name, city,
+hometown, job, pet, partner, children, siblings, likes, dislikes), in a
+normalised form: numbers as digits, places in their gazetteer spelling,
+occupations from a fixed lexicon. Extraction is deliberately conservative —
+rule-based patterns anchored on the speaker ("I am …", "my cat …", "I grew up
+in …"), skipping questions, hypotheticals, reported speech and past states —
+because a missed claim costs a little recall while a wrong claim raises a
+false contradiction in front of the user.
+
+Patterns live in :mod:`drifttui.drift.patterns`, the persona's facts as claims
+in :mod:`drifttui.drift.facts`, and the comparison in :mod:`drifttui.drift.factual`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
+from drifttui.drift.patterns import (
+    AGE_PATTERNS,
+    AI_SELF,
+    CHILD_COUNT_RE,
+    CHILD_MY_RE,
+    CITY_LIKE,
+    CITY_PATTERNS,
+    DECADES,
+    DECADE_RE,
+    FAVOURITE_RE,
+    HOMETOWN_PATTERNS,
+    HOME_WORDS,
+    HYPOTHETICAL,
+    JOB_PATTERNS,
+    LIKE_RE,
+    LIKE_VERBS,
+    NAME,
+    NAMED_PET_RE,
+    NEVER_MARRIED_RE,
+    NO_CHILD_RE,
+    NO_PETS_RE,
+    NO_SPECIES_RE,
+    NUM,
+    ONLY_CHILD_RE,
+    PARTNER_MY_RE,
+    PAST,
+    PET_PATTERNS,
+    PLACE,
+    PRONOUN_PET_RE,
+    QUIT_RE,
+    Q_AGE,
+    Q_CITY,
+    Q_HOME,
+    Q_JOB,
+    Q_NAME,
+    REPORTED,
+    RETIRED_RE,
+    SIB_COUNT_RE,
+    SIB_MY_RE,
+    STATUS_RE,
+    AGE_NEXT,
+    OBJ_STOP,
+    SKIP_OBJ,
+    TURNING,
+)
+from drifttui.drift.places import AMBIGUOUS, canonical_place
+from drifttui.drift.text import STOPWORDS, content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
+
+SLOTS = ("name", "age", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One factual statement the persona makes about itself.
+
+    Attributes:
+        slot: Which fact it is about (one of :data:`SLOTS`).
+        value: A short normalised value, for display and equality ("34", "lisbon", "cat olive").
+        quote: The words as written (a sentence or clause of the reply, or ``key = value`` of a fact).
+        turn: Index of the turn it was said in; ``None`` for a persona fact.
+        negated: The statement is denied ("I don't have a cat").
+        attrs: Structured parts: ``lo``/``hi`` (age), ``place`` (canonical place or None), ``occupation``,
+            ``species``/``name``/``names``/``count``/``kinds`` (pets and family), ``status`` (partner),
+            ``item`` (likes/dislikes), ``exclusive`` ("just my dog"), ``strength`` (0-1 extraction confidence).
+    """
+
+    slot: str
+    value: str
+    quote: str
+    turn: int | None = None
+    negated: bool = False
+    attrs: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def strength(self) -> float:
+        return float(self.attrs.get("strength", 1.0))
+
+    def describe(self) -> str:
+        """``key=value`` for a fact, the quote for a said claim."""
+        if self.turn is None:
+            return f"{self.attrs.get('key', self.slot)}={self.attrs.get('raw', self.value)}"
+        return self.quote
+
+
+def _strength_for_case(text: str) -> bool:
+    """True if the writer uses no capital letters at all (then names and places are written lowercase)."""
+    return not any(c.isupper() for c in text)
+
+
+def _resolve_place(phrase: str, lowercase_writer: bool) -> tuple[str | None, str]:
+    """Longest leading run of ``phrase`` that names a gazetteer place → (canonical, surface)."""
+    words = phrase.split()
+    # drop a leading article ("in the Netherlands"), keep "the hague"
+    for n in range(min(4, len(words)), 0, -1):
+        surface = " ".join(words[:n]).strip(".,;:!?'\"")
+        if not surface:
+            continue
+        place = canonical_place(surface)
+        if place is None and words[0].lower() == "the" and n > 1:
+            place = canonical_place(" ".join(words[1:n]).strip(".,;:!?'\""))
+        if place is None:
+            continue
+        first = words[1] if words[0].lower() == "the" and n > 1 else words[0]
+        capitalised = first[:1].isupper()
+        if not capitalised and not lowercase_writer:
+            continue
+        if not capitalised and place in AMBIGUOUS and not lowercase_writer:
+            continue
+        return place, surface
+    return None, words[0] if words else ""
+
+
+def _find_occupation(phrase: str) -> tuple[str | None, float]:
+    """The occupation a noun phrase after "I am a …" names, if it names one, and how sure we are."""
+    words = [w.strip(".,;:!?'\"").lower() for w in phrase.split()]
+    words = [w for w in words if w]
+    # stop at prepositions: "a nurse in Toronto", "a dentist with a cat"
+    for i, w in enumerate(words):
+        if i > 0 and (w in STOPWORDS or w in {"since", "these", "nowadays", "today", "anymore", "full-time", "part-time", "myself"}):
+            words = words[:i]
+            break
+    if not words:
+        return None, 0.0
+    best: tuple[str | None, int] = (None, -1)
+    for n in (3, 2, 1):
+        for i in range(0, len(words) - n + 1):
+            cand = " ".join(words[i : i + n])
+            if cand in OCCUPATIONS and (best[0] is None or i + n > best[1]):
+                # the occupation must end the phrase (head noun) or be followed by nothing nouny
+                best = (cand, i + n) if i + n == len(words) else best
+        if best[0]:
+            break
+    occ, end = best
+    if occ is None:
+        return None, 0.0
+    start = end - len(occ.split())
+    modifiers = words[:start]
+    if any(m in EVALUATIVE for m in modifiers):
+        return None, 0.0
+    if len(modifiers) > 2:
+        return None, 0.0
+    return occ, 0.55 if occ in AMBIGUOUS_OCCUPATIONS else 1.0
+
+
+def _clean_obj(obj: str) -> str:
+    obj = OBJ_STOP.sub("", obj).strip(" .,;:!?'\"")
+    return obj
+
+
+def _quote(sentence: str, limit: int = 90) -> str:
+    s = " ".join(sentence.split())
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def _skip_sentence(sentence: str) -> bool:
+    s = sentence.strip()
+    if s.endswith("?"):
+        return True
+    return False
+
+
+def _clause_ok(clause: str) -> bool:
+    """Hypotheticals and reported speech are not claims about the present self."""
+    return not (HYPOTHETICAL.search(clause) or REPORTED.search(clause))
+
+
+_SUBCLAUSE = re.compile(r"[^,;:()]+")
+
+
+def _bad_spans(e: str) -> list[tuple[int, int]]:
+    """Character spans of the comma-separated parts of ``e`` that are hypothetical or reported."""
+    return [(m.start(), m.end()) for m in _SUBCLAUSE.finditer(e) if not _clause_ok(m.group(0))]
+
+
+@dataclass
+class _Ctx:
+    turn: int | None
+    lowercase_writer: bool
+    question: str
+    claims: list[Claim]
+    bad: list[tuple[int, int]] = field(default_factory=list)
+
+    def add_at(self, m: re.Match[str], slot: str, value: str, quote: str, negated: bool = False, **attrs: Any) -> None:
+        """Add a claim found by match ``m`` (dropped if ``m`` lies in a hypothetical or reported part)."""
+        self.add(slot, value, quote, negated, at=m.start(), **attrs)
+
+    def add(self, slot: str, value: str, quote: str, negated: bool = False, *, at: int | None = None, **attrs: Any) -> None:
+        if at is not None and any(a <= at < b for a, b in self.bad):
+            return
+        self.claims.append(Claim(slot, value, _quote(quote), self.turn, negated, attrs))
+
+
+def extract_claims(text: str, turn: int | None = None, question: str | None = None) -> list[Claim]:
+    """Every first-person factual claim in a reply.
+
+    Args:
+        text: The reply.
+        turn: Its turn index (kept on each claim for evidence).
+        question: The user message it answers; short answers ("Forty-eight.") to
+            direct questions ("How old are you?") count as claims.
+
+    Returns:
+        Claims in reading order (possibly several per slot).
+    """
+    ctx = _Ctx(turn, _strength_for_case(text), fold_quotes(question or ""), [])
+    sents = _merge_echoes(sentences(fold_quotes(text)))
+    for index, sentence in enumerate(sents):
+        if _skip_sentence(sentence) or AI_SELF.search(expand_contractions(sentence)):
+            continue
+        if PAST.search(sentence):
+            continue
+        for clause in _claim_clauses(sentence):
+            e = words_to_digits(expand_contractions(clause))
+            ctx.bad = _bad_spans(e)
+            _age(e, clause, ctx)
+            _name(e, clause, ctx)
+            _places(e, clause, ctx)
+            _job(e, clause, ctx)
+            _family(e, clause, ctx)
+            _likes(e, clause, ctx)
+        whole = words_to_digits(expand_contractions(sentence))
+        ctx.bad = _bad_spans(whole)
+        _pets(whole, sentence, ctx, first=index == 0)
+        _home_mention(whole, sentence, ctx)
+        ctx.bad = []
+    if sents and ctx.question and not AI_SELF.search(expand_contractions(sents[0])):
+        _answers(sents[0], ctx)
+    return _dedupe(ctx.claims)
+
+
+def _merge_echoes(sents: list[str]) -> list[str]:
+    """"Olive? She's a retriever." → one sentence: an echoed one-word question belongs to the answer."""
+    out: list[str] = []
+    carry = ""
+    for s in sents:
+        if re.fullmatch(r"\W*[\w'’-]+\?+\W*", s):
+            carry += s + " "
+            continue
+        out.append(carry + s)
+        carry = ""
+    if carry:
+        out.append(carry.strip())
+    return out
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    seen: set[tuple[str, str, bool]] = set()
+    out = []
+    for c in claims:
+        key = (c.slot, c.value, c.negated)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _home_mention(e: str, quote: str, ctx: _Ctx) -> None:
+    """"A tiny flat … right in the middle of Sydney": a first-person sentence about home naming a city."""
+    if any(c.slot == "city" for c in ctx.claims) or not HOME_WORDS.search(e):
+        return
+    for m in re.finditer(rf"\b(?:in|of) (?:the (?:middle|heart|centre|center|outskirts|suburbs) of )?{PLACE}", e, re.I):
+        before = e[max(0, m.start() - 30) : m.start()].lower()
+        if re.search(r"\b(?:from|visit|visiting|trip|near|to)\s*$", before):
+            continue
+        place, surface = _resolve_place(m.group("place"), ctx.lowercase_writer)
+        if place is not None and place in CITY_LIKE:
+            ctx.add_at(m, "city", place, quote, is_negated(e[: m.start("place")] + " " + surface), place=place, surface=surface, strength=0.6)
+            return
+
+
+def _claim_clauses(sentence: str) -> list[str]:
+    """Clauses to search: the whole sentence split at strong breaks only (keeps "I live with X in Y")."""
+    parts = re.split(r"\s*(?:;|—|–|\s-\s|\bbut\b|\balthough\b|\bthough\b|\bwhereas\b)\s*", sentence)
+    return [p for p in parts if p and p.strip()]
+
+
+# ----------------------------------------------------------------- extractors
+def _age(e: str, quote: str, ctx: _Ctx) -> None:
+    for pattern, shift in AGE_PATTERNS:
+        for m in pattern.finditer(e):
+            n = int(m.group(1))
+            if not 3 <= n <= 120:
+                continue
+            lo = n + shift
+            turning = "turning" in pattern.groupindex and m.group("turning")
+            if turning:
+                lo = n - 1
+            ctx.add_at(m, "age", str(n), quote, is_negated(e[m.start() : m.end(1)]), lo=lo, hi=n)
+    for m in DECADE_RE.finditer(e):
+        base = DECADES[m.group(2).lower()]
+        part = (m.group(1) or "").lower()
+        lo, hi = {"early": (0, 4), "mid": (3, 7), "late": (6, 9)}.get(part, (0, 9))
+        ctx.add_at(m, "age", f"{base + lo}-{base + hi}", quote, is_negated(e[: m.end()]), lo=base + lo, hi=base + hi, strength=0.9)
+
+
+def _name(e: str, quote: str, ctx: _Ctx) -> None:
+    for m in re.finditer(rf"\b(?:my name is|my name's|name's|call me|I am called|I go by|they call me) {NAME}", e, re.I):
+        name = m.group("name")
+        if name.lower() in STOPWORDS or (name[0].islower() and not ctx.lowercase_writer):
+            continue
+        ctx.add_at(m, "name", name.lower(), quote, is_negated(e[: m.end()]), name=name)
+
+
+def _places(e: str, quote: str, ctx: _Ctx) -> None:
+    for slot, patterns in (("city", CITY_PATTERNS), ("hometown", HOMETOWN_PATTERNS)):
+        for pattern in patterns:
+            for m in pattern.finditer(e):
+                place, surface = _resolve_place(m.group("place"), ctx.lowercase_writer)
+                if place is None:
+                    continue
+                negated = is_negated(e[: m.start("place")] + " " + surface)
+                explicit = slot == "hometown" and bool(re.search(r"\b(?:born|grew up|raised|reared|brought up)\b", m.group(0), re.I))
+                ctx.add_at(m, slot, place, quote, negated, place=place, surface=surface, explicit=explicit)
+
+
+def _job(e: str, quote: str, ctx: _Ctx) -> None:
+    for pattern, strength in JOB_PATTERNS:
+        for m in pattern.finditer(e):
+            occ, sure = _find_occupation(m.group("occ"))
+            if occ is None:
+                continue
+            negated = is_negated(e[m.start() : m.end("occ")])
+            ctx.add_at(m, "job", occ, quote, negated, occupation=occ, strength=strength * sure)
+    for m in RETIRED_RE.finditer(e):
+        ctx.add_at(m, "job", "retired", quote, is_negated(e[m.start() : m.end()]), occupation="retired", strength=0.8)
+    for m in QUIT_RE.finditer(e):
+        obj = m.group("obj").lower().split()
+        obj = [w for w in obj if w not in {"my", "the", "a"}]
+        if not obj or is_negated(e[m.start() : m.end()]):
+            continue
+        ctx.add_at(m, "job", "left " + " ".join(obj), quote, False, quit=" ".join(obj), strength=0.8)
+
+
+def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
+    seen: set[tuple[str, str]] = set()
+    for pattern in PET_PATTERNS:
+        for m in pattern.finditer(e):
+            species = SPECIES[m.group("species").lower()]
+            name = m.groupdict().get("pname")
+            if name and (name.lower() in STOPWORDS or name.lower() in SPECIES):
+                name = None
+            key = (species, (name or "").lower())
+            if key in seen:
+                continue
+            seen.add(key)
+            negated = is_negated(e[m.start() : m.end("species")])
+            excl = bool(m.groupdict().get("excl"))
+            ctx.add_at(m, "pet", f"{species} {name or ''}".strip().lower(), quote, negated, species=species, name=name, exclusive=excl)
+    for m in NO_PETS_RE.finditer(e):
+        text = m.group(0)
+        if re.match(r"^(?:any |no )?(?:pets?|animals)\b", text, re.I) and not text.lower().startswith("no"):
+            continue  # a bare "pets" at the start of a sentence is not a claim
+        negated = text.lower().startswith("no") or " no " in f" {text.lower()} " or is_negated(e[: m.end()])
+        if negated:
+            ctx.add_at(m, "pet", "no pets", quote, True, species=None, name=None, count=0)
+    for m in NO_SPECIES_RE.finditer(e):
+        species = SPECIES[m.group("species").lower()]
+        ctx.add_at(m, "pet", species, quote, True, species=species, name=None)
+    for m in NAMED_PET_RE.finditer(e):
+        ctx.add_at(m, "pet", f"{SPECIES[m.group('species').lower()]} {m.group('pname').lower()}", quote, is_negated(e[m.start() : m.end()]),
+                species=SPECIES[m.group("species").lower()], name=m.group("pname"), bound=True)  # fmt: skip
+    if first and ctx.question:
+        m = PRONOUN_PET_RE.search(e)
+        if m:
+            ctx.add_at(m, "pet", SPECIES[m.group("species").lower()], quote, is_negated(e[: m.end()]),
+                    species=SPECIES[m.group("species").lower()], name=None, about=ctx.question, bound=True)  # fmt: skip
+
+
+def _family(e: str, quote: str, ctx: _Ctx) -> None:
+    for m in CHILD_MY_RE.finditer(e):
+        kin = KIN_CHILD[m.group("kin").lower()]
+        if m.group("kin").lower() in ("boy", "girl", "baby") and not m.group("pname"):
+            continue  # "my girl" is as often a partner or a pet
+        ctx.add_at(m, "children", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), count=None)
+    for m in CHILD_COUNT_RE.finditer(e):
+        kin = KIN_CHILD[m.group("kin").lower()]
+        n = count_of(m.group("count"))
+        negated = is_negated(e[m.start() : m.end("kin")])
+        if negated:
+            n = 0
+        ctx.add_at(m, "children", f"{n} {kin}", quote, False, kind=kin, name=None, count=n)
+    for m in NO_CHILD_RE.finditer(e):
+        if re.search(r"\b(?:we|you|they|he|she)\b", e[: m.start()], re.I) and not re.search(r"\bI\b", e[: m.start()]):
+            continue
+        ctx.add_at(m, "children", "0", quote, False, kind="child", name=None, count=0)
+    for m in SIB_MY_RE.finditer(e):
+        kin_word = m.group("kin").lower()
+        kin = KIN_SIBLING[kin_word]
+        ctx.add_at(m, "siblings", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), count=None)
+    for m in SIB_COUNT_RE.finditer(e):
+        kin = KIN_SIBLING[m.group("kin").lower()]
+        n = count_of(m.group("count"))
+        if is_negated(e[m.start() : m.end("kin")]):
+            n = 0
+        ctx.add_at(m, "siblings", f"{n} {kin}", quote, False, kind=kin, name=None, count=n)
+    for m in ONLY_CHILD_RE.finditer(e):
+        text = m.group(0)
+        negated = text.lower().startswith("i am") and is_negated(text)
+        if text.lower().startswith("no ") and not re.search(r"\bI\b|^\W*no ", e[: m.start() + 1], re.I):
+            continue
+        ctx.add_at(m, "siblings", "0", quote, negated, kind="sibling", name=None, count=0)
+    for m in PARTNER_MY_RE.finditer(e):
+        mod = (m.group("mod") or "").strip().lower()
+        kin = KIN_PARTNER[m.group("kin").lower()]
+        status = "widowed" if mod == "late" else "divorced" if mod in ("ex", "ex-", "former") else None
+        if mod == "future":
+            continue
+        ctx.add_at(m, "partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), status=status, ex=status == "divorced")
+    for m in STATUS_RE.finditer(e):
+        word = m.group("status").lower().replace("a ", "")
+        status = PARTNER_STATUS[word]
+        ctx.add_at(m, "partner", status, quote, is_negated(e[m.start() : m.end()]), status=status, name=None)
+    for m in NEVER_MARRIED_RE.finditer(e):
+        ctx.add_at(m, "partner", "single", quote, False, status="single", name=None, never_married=True)
+
+
+def _likes(e: str, quote: str, ctx: _Ctx) -> None:
+    for m in LIKE_RE.finditer(e):
+        obj = _clean_obj(m.group("obj"))
+        if not obj or SKIP_OBJ.match(obj) or not content_words(obj):
+            continue
+        polarity = LIKE_VERBS[m.group("verb").lower()]
+        if is_negated(e[m.start() : m.end("verb")]):
+            if polarity < 0:
+                continue  # "I don't hate it": no claim
+            polarity = -1
+            strength = 0.8
+        else:
+            strength = 1.0 if m.group("verb").lower() not in ("like", "enjoy", "prefer") else 0.8
+        slot = "likes" if polarity > 0 else "dislikes"
+        ctx.add_at(m, slot, normalize(obj), quote, False, item=obj, strength=strength)
+    for m in FAVOURITE_RE.finditer(e):
+        obj = _clean_obj(m.group("obj"))
+        if obj and content_words(obj) and not SKIP_OBJ.match(obj):
+            ctx.add_at(m, "likes", normalize(obj), quote, False, item=obj, strength=0.9)
+
+
+def _answers(first: str, ctx: _Ctx) -> None:
+    """Short answers to direct questions: "Forty-eight." to "How old are you?"."""
+    q = ctx.question
+    e = words_to_digits(expand_contractions(first))
+    slots = {c.slot for c in ctx.claims}
+    if Q_AGE.search(q) and "age" not in slots:
+        m = re.match(rf"^\W*(?:(?:oh|well|um|uh|haha|ha|hmm|honestly|me|we are|I am|I'm|both|just)[,!.]?\s+)*{NUM}{AGE_NEXT}(?P<turning>{TURNING})?", e, re.I)
+        if m:
+            n = int(m.group(1))
+            if 3 <= n <= 120:
+                lo = n - 1 if m.group("turning") else n
+                ctx.add("age", str(n), first, False, lo=lo, hi=n, strength=0.9, answer=True)
+    if Q_NAME.search(q) and "name" not in slots:
+        m = re.match(r"^\W*(?:(?:oh|well|um|haha|it is|its|it's|I am|my name is|name's|the name's)[,!.]?\s+)*(?P<name>[A-Za-z][a-z'’-]+)\b", e, re.I)
+        if m:
+            name = m.group("name")
+            if name.lower() not in STOPWORDS and (name[0].isupper() or ctx.lowercase_writer) and name.lower() not in {"yes", "no", "yeah", "nah", "sure", "okay", "ok", "lol", "haha", "why", "nobody"}:
+                ctx.add("name", name.lower(), first, False, name=name, strength=0.8, answer=True)
+    for slot, pattern in (("city", Q_CITY), ("hometown", Q_HOME)):
+        if pattern.search(q) and slot not in slots:
+            for place in _places_in(first, ctx.lowercase_writer):
+                ctx.add(slot, place, first, False, place=place, surface=place, strength=0.8, answer=True)
+                break
+    if Q_JOB.search(q) and "job" not in slots:
+        m = re.match(r"^\W*(?:(?:I am|I'm|I work as|oh|well)[,!.]?\s+)*(?:a|an)\s+(?P<occ>[\w'’-]+(?:\s+[\w'’-]+){0,3})", e, re.I)
+        if m:
+            occ, sure = _find_occupation(m.group("occ"))
+            if occ:
+                ctx.add("job", occ, first, False, occupation=occ, strength=0.8 * sure, answer=True)
+
+
+def _places_in(text: str, lowercase_writer: bool) -> list[str]:
+    """Gazetteer places in ``text`` written as names (capitalised unless the writer never capitalises)."""
+    out = []
+    words = re.findall(r"[\w'’-]+", text)
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            chunk = words[i : i + n]
+            if len(chunk) < n:
+                continue
+            place = canonical_place(" ".join(chunk))
+            if place and (chunk[0][:1].isupper() or lowercase_writer):
+                out.append(place)
+                i += n
+                break
+        else:
+            i += 1
+    return out

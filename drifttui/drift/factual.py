@@ -1,0 +1,348 @@
+"""The factual score: does a reply contradict the persona's facts or what it said before?
+
+A :class:`ClaimLedger` holds the persona's facts as claims and, turn by turn,
+what the persona has claimed in earlier replies. A new reply's claims are
+compared slot by slot:
+
+* **single-valued** slots (name, age, city, hometown, job, partner status)
+  conflict when the values cannot both be true ("28" vs 34; Sydney vs Melbourne);
+* **closed multi-valued** slots (pets, children, siblings) conflict on counts
+  ("only child" vs a brother), on names or species ("my dog Bruno" vs a cat
+  named Olive), and on denials ("no pets");
+* **open multi-valued** slots (likes, dislikes) conflict only across polarity
+  ("I love coriander" vs a dislike of coriander) — liking something new is fine.
+
+Persona facts are authoritative: where a slot has a fact, earlier replies are
+only used if they agree with it (an earlier drift is not a reference). Where a
+slot has no fact, the first consistent statement becomes the reference.
+Unknown values (a neighbourhood not in the gazetteer, an unlisted noun) are
+never contradictions. Fuzzy comparison uses rapidfuzz.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from drifttui.drift.claims import Claim, extract_claims
+from drifttui.drift.facts import claims_from_facts
+from drifttui.drift.patterns import JOB_DOMAINS, JOB_WORDS
+from drifttui.drift.lexicon import OCCUPATION_GROUPS, STATUS_CONFLICTS
+from drifttui.drift.places import country_of
+from drifttui.drift.text import content_words, normalize
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A claim that cannot be true together with a reference (a fact or an earlier claim)."""
+
+    claim: Claim
+    reference: Claim
+    confidence: float
+    reason: str
+
+    def message(self) -> str:
+        """One readable line: ``factual: "I'm 28" contradicts fact age=34``."""
+        ref = self.reference
+        if ref.turn is None:
+            against = f"fact {ref.describe()}"
+        else:
+            against = f'turn {ref.turn} ("{ref.quote}")'
+        tail = f" ({self.reason})" if self.reason else ""
+        return f'factual: "{self.claim.quote}" contradicts {against}{tail}'
+
+
+def _same_name(a: str, b: str) -> bool:
+    return fuzz.ratio(a.lower(), b.lower()) >= 80
+
+
+def _occupation_compatible(occ: str, fact: Claim) -> bool:
+    occs = list(fact.attrs.get("occupations", []))
+    text = fact.attrs.get("text", fact.value)
+    if occ == "retired":
+        return bool(fact.attrs.get("retired"))
+    if occ in occs or fuzz.token_set_ratio(occ, text) >= 90:
+        return True
+    for group in OCCUPATION_GROUPS:
+        if occ in group and any(o in group for o in occs):
+            return True
+    # "chef" vs "pastry chef": a head-noun match
+    return any(o.split()[-1] == occ.split()[-1] for o in occs)
+
+
+def _place_compatible(place: str, ref: Claim) -> bool | None:
+    """True/False if we can tell, None if the reference place is unknown to us and differs only textually."""
+    ref_places = list(ref.attrs.get("places") or ([ref.attrs["place"]] if ref.attrs.get("place") else []))
+    if not ref_places:
+        text = ref.attrs.get("text") or normalize(ref.value)
+        if fuzz.partial_ratio(place, text) >= 90:
+            return True
+        return False  # a gazetteer place versus a place we do not know (a village): different
+    for rp in ref_places:
+        if place == rp or place == country_of(rp) or rp == country_of(place):
+            return True
+    return False
+
+
+class ClaimLedger:
+    """What the persona is: its facts, plus what it has said so far (rebuilt from history, cached by text).
+
+    Args:
+        facts: ``Persona.facts``.
+        role: ``Persona.role`` (also a job fact).
+        name: ``Persona.name`` (also a name fact).
+    """
+
+    def __init__(self, facts: dict[str, str], role: str = "", name: str = "") -> None:
+        self.facts = claims_from_facts(facts, role, name)
+        self.fact_slots = {c.slot for c in self.facts}
+
+    # ------------------------------------------------------------ comparing
+    def compare(self, claim: Claim, ref: Claim) -> tuple[float, str] | None:
+        """``(confidence, reason)`` if ``claim`` contradicts ``ref``, else None."""
+        fn = getattr(self, f"_cmp_{claim.slot}", None)
+        if fn is None or claim.slot != ref.slot and not (claim.slot in ("likes", "dislikes") and ref.slot in ("likes", "dislikes")):
+            return None
+        result = fn(claim, ref)
+        if result is None:
+            return None
+        conf, reason = result
+        conf *= claim.strength
+        if ref.turn is not None:
+            conf *= 0.85 * ref.strength  # an earlier reply is weaker evidence than a written fact
+        return (conf, reason) if conf > 0 else None
+
+    def _cmp_age(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        lo, hi = int(c.attrs["lo"]), int(c.attrs["hi"])
+        rlo, rhi = int(r.attrs["lo"]), int(r.attrs["hi"])
+        overlap = lo <= rhi and rlo <= hi
+        if c.negated:
+            return (0.8, "denied") if (lo, hi) == (rlo, rhi) else None
+        if overlap:
+            return None
+        gap = min(abs(lo - rhi), abs(rlo - hi))
+        return (0.95 if gap >= 2 else 0.6, "")
+
+    def _cmp_name(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        names = r.attrs.get("names") or normalize(r.value).split()
+        said = str(c.attrs.get("name") or c.value).lower()
+        same = any(_same_name(said, n) for n in names)
+        if c.negated:
+            return (0.8, "denied") if same else None
+        return None if same else (0.9, "")
+
+    def _cmp_places(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        if r.turn is not None and r.attrs.get("place") is None:
+            return None
+        ok = _place_compatible(str(c.attrs["place"]), r)
+        if c.negated:
+            return (0.8, "denied") if ok else None
+        if ok:
+            return None
+        return (0.9 if r.attrs.get("places") or r.attrs.get("place") else 0.7, "")
+
+    def _cmp_city(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        return self._cmp_places(c, r)
+
+    def _cmp_hometown(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        result = self._cmp_places(c, r)
+        if result is None or c.negated:
+            return result
+        city = next((f for f in self.facts if f.slot == "city"), None)
+        if city is not None and not c.attrs.get("explicit") and _place_compatible(str(c.attrs["place"]), city):
+            return (0.45, "that is where the persona lives, not where it is from")
+        return result
+
+    def _cmp_job(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        if "quit" in c.attrs:
+            if r.attrs.get("retired"):
+                return None
+            obj = str(c.attrs["quit"]).split()
+            domains = set(content_words(str(r.attrs.get("text", r.value))))
+            for occ in r.attrs.get("occupations", []) or [r.value]:
+                domains |= set(JOB_DOMAINS.get(occ.split()[-1], ()))
+                domains |= {occ.split()[-1] + suffix for suffix in ("ry", "ing", "istry")}
+            hit = [w for w in obj if w in domains or w in JOB_WORDS or any(fuzz.ratio(w, d) >= 88 for d in domains)]
+            return (0.8, "says it quit") if hit else None
+        if r.turn is not None:
+            occ_ref = r.attrs.get("occupation")
+            if not occ_ref:
+                return None
+            ref = Claim("job", occ_ref, r.quote, r.turn, False, {"occupations": [occ_ref], "text": occ_ref, "retired": occ_ref == "retired"})
+        else:
+            ref = r
+        ok = _occupation_compatible(str(c.attrs["occupation"]), ref)
+        if c.negated:
+            return (0.75, "denied") if ok else None
+        return None if ok else (0.85, "")
+
+    def _cmp_pet(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        if r.turn is None:
+            pets = list(r.attrs.get("pets") or [])
+            none = r.attrs.get("count") == 0
+        else:
+            if r.negated or r.attrs.get("count") == 0:
+                pets, none = [], True
+            else:
+                pets, none = [{"species": r.attrs.get("species"), "name": r.attrs.get("name")}], False
+                if not r.attrs.get("name"):
+                    return None  # an earlier "my dog" alone is too little to hold a later reply to
+        species = c.attrs.get("species")
+        name = c.attrs.get("name")
+        if c.attrs.get("count") == 0 or (c.negated and species is None):
+            return (0.9, "denies having pets") if pets else None
+        if c.negated:
+            return (0.85, f"denies having a {species}") if any(p["species"] == species for p in pets) else None
+        if none:
+            return (0.85, "the persona has no pets") if r.turn is None else (0.7, "said it had no pets")
+        bound_to = None
+        if c.attrs.get("about"):
+            about = str(c.attrs["about"]).lower()
+            bound_to = next((p for p in pets if p.get("name") and p["name"].lower() in about), None)
+        if name:
+            match = next((p for p in pets if p.get("name") and _same_name(name, p["name"])), None)
+            if match is not None:
+                if species and match.get("species") and species != match["species"]:
+                    return (0.9, f"{match['name']} is a {match['species']}")
+                return None
+            same_species = [p for p in pets if p.get("species") == species]
+            if same_species and all(p.get("name") for p in same_species):
+                return (0.75, f"the persona's {species} is {same_species[0]['name']}")
+            if species and not same_species:
+                return (0.8, "the persona has no such pet")
+            return None
+        if bound_to is not None and species and bound_to.get("species") and species != bound_to["species"]:
+            return (0.85, f"{bound_to['name']} is a {bound_to['species']}")
+        if species and pets and not any(p.get("species") == species for p in pets):
+            if r.turn is not None:
+                return None
+            return (0.8 if c.attrs.get("exclusive") else 0.65, "the persona has no such pet")
+        return None
+
+    def _cmp_family(self, c: Claim, r: Claim, what: str) -> tuple[float, str] | None:
+        count = c.attrs.get("count")
+        if r.turn is None:
+            rcount = r.attrs.get("count")
+            rkinds = list(r.attrs.get("kinds") or [])
+            rnames = list(r.attrs.get("names") or [])
+        else:
+            rcount = r.attrs.get("count")
+            rkinds = [r.attrs["kind"]] if r.attrs.get("kind") else []
+            rnames = [r.attrs["name"]] if r.attrs.get("name") else []
+            if rcount is None and not c.attrs.get("count") == 0:
+                return None  # an earlier "my brother" does not close the slot for later replies
+            if rcount is None:
+                rcount = 1  # earlier "my brother Tom" vs now "only child"
+        if c.negated:
+            return None
+        if count is not None:
+            if rcount is None:
+                return None
+            if (count == 0) != (rcount == 0):
+                return (0.9, f"the persona has {rcount or 'no'} {what}" if r.turn is None else "")
+            if count != rcount and count > 0 and rcount > 0 and rkinds and c.attrs.get("kind") in rkinds:
+                return (0.55, f"the persona has {rcount}")
+            return None
+        # "my son", "my brother Tom": existence (and maybe a name)
+        if rcount == 0:
+            return (0.85, f"the persona has no {what}")
+        kind = c.attrs.get("kind")
+        name = c.attrs.get("name")
+        specific = {"son", "daughter", "brother", "sister"}
+        if kind in specific and rkinds and all(k in specific for k in rkinds) and kind not in rkinds:
+            return (0.6, f"the persona's {what}: {r.attrs.get('raw', r.value)}")
+        if name and rnames and rcount is not None and rcount <= len(rnames):
+            if not any(_same_name(name, n) for n in rnames):
+                return (0.6, f"the persona's {what}: {', '.join(rnames)}")
+        return None
+
+    def _cmp_children(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        return self._cmp_family(c, r, "children")
+
+    def _cmp_siblings(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        return self._cmp_family(c, r, "siblings")
+
+    def _cmp_partner(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        status = c.attrs.get("status")
+        rstatus = r.attrs.get("status")
+        if c.negated:
+            if status and rstatus == status:
+                return (0.75, "denied")
+            return None
+        if status and rstatus and rstatus != "partnered" and frozenset({status, rstatus}) in STATUS_CONFLICTS:
+            return (0.85, "")
+        if status == "single" and rstatus in ("married", "partnered", "engaged", "dating"):
+            return (0.85, "")
+        if status is None and c.attrs.get("kind") and not c.attrs.get("ex"):
+            if rstatus == "single" and r.turn is None:
+                return (0.75, "the persona is single")
+            name = c.attrs.get("name")
+            rnames = r.attrs.get("names") or ([r.attrs["name"]] if r.attrs.get("name") else [])
+            if name and rnames and not any(_same_name(name, n) for n in rnames):
+                return (0.75, f"the persona's partner is {', '.join(rnames)}")
+        return None
+
+    def _cmp_likes(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        if c.slot == r.slot:
+            return None  # liking two things is fine
+        item = normalize(str(c.attrs.get("item", c.value)))
+        ritem = normalize(str(r.attrs.get("item", r.value)))
+        a, b = set(content_words(item)), set(content_words(ritem))
+        if not a or not b:
+            return None
+        shared = a & b
+        if not shared and fuzz.token_set_ratio(item, ritem) < 90:
+            return None
+        # "I love the sea" vs "dislikes cruise ships": one shared word out of several is not enough
+        if len(shared) / min(len(a), len(b)) < 0.5 and fuzz.token_set_ratio(item, ritem) < 90:
+            return None
+        return (0.85, "")
+
+    def _cmp_dislikes(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        return self._cmp_likes(c, r)
+
+    # ------------------------------------------------------------- the ledger
+    def references(self, slot: str, earlier: Sequence[Claim]) -> list[Claim]:
+        """What a new claim in ``slot`` is held to: the facts, else earlier consistent claims."""
+        if slot in ("likes", "dislikes"):
+            other = {"likes": "dislikes", "dislikes": "likes"}[slot]
+            return [f for f in self.facts if f.slot == other] + [e for e in earlier if e.slot == other]
+        facts = [f for f in self.facts if f.slot == slot]
+        if facts:
+            return facts
+        return [e for e in earlier if e.slot == slot]
+
+    def conflicts(self, claims: Iterable[Claim], earlier: Sequence[Claim] = ()) -> list[Conflict]:
+        """Every contradiction of ``claims`` with the facts or with ``earlier`` (consistent) claims."""
+        out: list[Conflict] = []
+        for claim in claims:
+            best: Conflict | None = None
+            for ref in self.references(claim.slot, earlier):
+                result = self.compare(claim, ref)
+                if result is not None and (best is None or result[0] > best.confidence):
+                    best = Conflict(claim, ref, result[0], result[1])
+            if best is not None:
+                out.append(best)
+        return out
+
+    def consistent_claims(self, replies: Sequence[tuple[int, str, str | None]]) -> list[Claim]:
+        """Claims of earlier replies ``(turn, text, question)`` that contradict nothing before them."""
+        kept: list[Claim] = []
+        for turn, text, question in replies:
+            claims = extract_claims(text, turn, question)
+            bad = {id(c.claim) for c in self.conflicts(claims, kept)}
+            kept.extend(c for c in claims if id(c) not in bad and (not c.negated or c.slot == "pet"))
+        return kept
+
+
+def factual_score(conflicts: Sequence[Conflict]) -> float:
+    """The reply's factual drift: the strongest contradiction, a little more if there are several."""
+    if not conflicts:
+        return 0.0
+    confs = sorted((c.confidence for c in conflicts), reverse=True)
+    score = confs[0]
+    for extra in confs[1:]:
+        score += (1 - score) * extra * 0.3
+    return float(min(1.0, score))

@@ -1,0 +1,137 @@
+"""Word lists the claim extractor needs: occupations, animals, family words.
+
+Kept small and general (not tuned to any persona): an occupation claim is
+only recognised for a noun in :data:`OCCUPATIONS`, and two occupations are
+compatible when they share a group in :data:`OCCUPATION_GROUPS`.
+"""
+
+from __future__ import annotations
+
+OCCUPATION_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(g.split(","))
+    for g in (
+        "dentist,dental surgeon,orthodontist,hygienist,dental hygienist",
+        "doctor,physician,gp,surgeon,medic,paediatrician,pediatrician,psychiatrist,cardiologist,oncologist,resident,intern",
+        "nurse,midwife,paramedic,carer,caregiver",
+        "pharmacist,chemist",
+        "vet,veterinarian",
+        "professor,lecturer,academic,teacher,tutor,scholar,philosopher,researcher,don,educator",
+        "teacher,schoolteacher,tutor,educator,headteacher,headmistress,headmaster,instructor,coach",
+        "student,undergrad,undergraduate,sophomore,freshman,junior,senior,grad student,postgrad,phd student,pupil",
+        "chef,cook,baker,pastry chef,patissier,pâtissier,sous chef,line cook,confectioner",
+        "waiter,waitress,server,bartender,barista,barman,barmaid",
+        "programmer,developer,software engineer,engineer,coder,software developer,web developer,sysadmin,data scientist",
+        "engineer,civil engineer,mechanical engineer,electrical engineer",
+        "farmer,shepherd,rancher,crofter,farmhand,dairyman,beekeeper",
+        "captain,sailor,skipper,seaman,mariner,fisherman,ferryman,deckhand,navigator",
+        "pilot,aviator,flight attendant,stewardess",
+        "dancer,ballerina,choreographer,dance teacher",
+        "singer,musician,guitarist,drummer,pianist,violinist,cellist,composer,songwriter,dj",
+        "actor,actress,performer,comedian",
+        "writer,author,novelist,poet,journalist,reporter,editor,columnist,blogger,screenwriter",
+        "painter,artist,sculptor,illustrator,designer,graphic designer,photographer,animator",
+        "lawyer,attorney,solicitor,barrister,judge,paralegal",
+        "accountant,bookkeeper,auditor,banker,financial advisor,trader,economist,actuary",
+        "police officer,policeman,policewoman,cop,detective,sheriff,constable,officer",
+        "firefighter,fireman",
+        "soldier,marine,sergeant,lieutenant,colonel,general",
+        "nun,sister,priest,vicar,pastor,minister,monk,rabbi,imam,chaplain,reverend",
+        "librarian,archivist",
+        "mechanic,electrician,plumber,carpenter,builder,bricklayer,welder,joiner,roofer,handyman",
+        "driver,taxi driver,cabbie,trucker,truck driver,bus driver,chauffeur,courier",
+        "shopkeeper,cashier,salesman,saleswoman,retailer,shop assistant,clerk",
+        "manager,ceo,founder,entrepreneur,executive,director,boss",
+        "scientist,biologist,chemist,physicist,geologist,astronomer,mathematician",
+        "architect,urban planner",
+        "gardener,landscaper,florist",
+        "hairdresser,barber,stylist,beautician",
+        "butcher,fishmonger,grocer",
+        "cleaner,janitor,housekeeper,caretaker",
+        "receptionist,secretary,assistant,administrator,pa",
+        "translator,interpreter",
+        "psychologist,therapist,counsellor,counselor,social worker",
+        "miner,lumberjack,forester,ranger",
+        "streamer,youtuber,influencer,gamer",
+        "tailor,seamstress,dressmaker",
+        "jeweller,jeweler,watchmaker,potter,blacksmith",
+        "astronaut,explorer,adventurer,expedition leader",
+        "pawnbroker,moneylender,dealer",
+        "retiree,pensioner",
+    )
+)
+
+OCCUPATIONS: frozenset[str] = frozenset().union(*OCCUPATION_GROUPS)
+
+AMBIGUOUS_OCCUPATIONS = frozenset({"sister", "junior", "senior", "general", "don", "minister", "judge", "assistant", "pa", "officer", "server", "marine", "coach", "director", "boss", "founder", "gamer"})
+"""Nouns that are occupations only sometimes ("I'm a junior", "I'm the boss"); weaker evidence."""
+
+EVALUATIVE = frozenset(
+    """good bad terrible awful great decent lousy poor fine proper real total complete big huge massive little tiny
+    keen amateur natural born hopeless useless brilliant excellent fantastic wonderful horrible lazy sloppy messy
+    better worse best worst failed frustrated aspiring wannabe former ex retired part-time weekend hobby bit sort
+    kind type morning night early late light heavy picky fussy nervous anxious""".split()
+)
+"""Adjectives that turn "I'm a terrible cook" into self-description rather than an occupation claim."""
+
+SPECIES: dict[str, str] = {
+    **dict.fromkeys("dog,dogs,puppy,puppies,pup,hound,mutt,labrador,retriever,collie,terrier,spaniel,poodle,beagle,"
+                    "dachshund,bulldog,pug,husky,greyhound,whippet,shepherd dog,alsatian,corgi,chihuahua,sheepdog,"
+                    "rottweiler,dalmatian,schnauzer,mastiff,lurcher,pit bull".split(","), "dog"),
+    **dict.fromkeys("cat,cats,kitten,kittens,kitty,tomcat,tabby,moggy,moggie".split(","), "cat"),
+    **dict.fromkeys("bird,birds,parrot,parrots,budgie,budgies,parakeet,canary,cockatiel,cockatoo,macaw,african grey,"
+                    "finch,lovebird,chicken,chickens,hen,hens,duck,ducks,goose,pigeon".split(","), "bird"),
+    **dict.fromkeys("ferret,ferrets".split(","), "ferret"),
+    **dict.fromkeys("rabbit,rabbits,bunny,bunnies".split(","), "rabbit"),
+    **dict.fromkeys("hamster,hamsters,gerbil,gerbils,guinea pig,guinea pigs,mouse,mice,rat,rats,chinchilla".split(","), "rodent"),
+    **dict.fromkeys("fish,goldfish,koi,betta".split(","), "fish"),
+    **dict.fromkeys("snake,snakes,lizard,lizards,gecko,iguana,tortoise,turtle,chameleon,bearded dragon".split(","), "reptile"),
+    **dict.fromkeys("horse,horses,pony,ponies,donkey,mare,stallion,mule".split(","), "horse"),
+    **dict.fromkeys("goat,goats".split(","), "goat"),
+    **dict.fromkeys("pig,pigs".split(","), "pig"),
+}  # fmt: skip
+
+PET_SPECIES_WORDS = frozenset(SPECIES)
+
+KIN_CHILD = {"son": "son", "sons": "son", "daughter": "daughter", "daughters": "daughter", "child": "child",
+             "children": "child", "kid": "child", "kids": "child", "boy": "son", "girl": "daughter",
+             "baby": "child", "twins": "child", "cubs": "child", "cub": "child", "kits": "child",
+             "pups": "child", "stepson": "son", "stepdaughter": "daughter"}  # fmt: skip
+KIN_SIBLING = {"brother": "brother", "brothers": "brother", "sister": "sister", "sisters": "sister",
+               "sibling": "sibling", "siblings": "sibling", "twin": "sibling", "twin brother": "brother",
+               "twin sister": "sister", "half-brother": "brother", "half-sister": "sister", "stepbrother": "brother",
+               "stepsister": "sister"}  # fmt: skip
+KIN_PARTNER = {"husband": "husband", "wife": "wife", "partner": "partner", "boyfriend": "boyfriend",
+               "girlfriend": "girlfriend", "fiance": "fiance", "fiancé": "fiance", "fiancee": "fiance",
+               "fiancée": "fiance", "spouse": "partner", "missus": "wife", "missis": "wife", "hubby": "husband",
+               "other half": "partner", "better half": "partner"}  # fmt: skip
+
+PARTNER_STATUS = {
+    "single": "single", "unmarried": "single", "married": "married", "divorced": "divorced", "separated": "divorced",
+    "widow": "widowed", "widower": "widowed", "widowed": "widowed", "engaged": "engaged", "dating": "dating",
+}  # fmt: skip
+"""Relationship words → status. Statuses that cannot hold at once are checked in :data:`STATUS_CONFLICTS`."""
+
+STATUS_CONFLICTS = frozenset(
+    {
+        frozenset({"single", "married"}), frozenset({"single", "engaged"}), frozenset({"divorced", "married"}),
+        frozenset({"widowed", "married"}), frozenset({"widowed", "divorced"}), frozenset({"single", "dating"}),
+        frozenset({"engaged", "married"}),
+    }
+)  # fmt: skip
+
+NUMBER_WORDS_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                      "eight": 8, "nine": 9, "ten": 10, "both": 2, "twin": 2, "twins": 2}  # fmt: skip
+
+
+def count_of(word: str | None) -> int | None:
+    """The number a count word means ("two" → 2, "no" → 0, "any" → unknown)."""
+    if word is None:
+        return None
+    w = word.lower()
+    if w in ("no",):
+        return 0
+    if w == "any":
+        return None
+    if w.isdigit():
+        return int(w)
+    return NUMBER_WORDS_SMALL.get(w)

@@ -1,0 +1,164 @@
+"""The regular expressions the claim extractor matches replies against.
+
+Patterns run on text whose contractions are expanded ("I'm" → "I am") and
+whose number words are digits, so one pattern covers "I'm twenty-eight" and
+"I am 28". Names of people and pets must be capitalised (``PNAME``) unless the
+writer never capitalises anything.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES
+from drifttui.drift.places import CITIES
+
+NUM = r"(\d{1,3})"
+ADV = r"(?:(?:really|actually|still|also|just|now|currently|already|honestly|definitely|certainly|only|even|ever|never|not|no longer|do|did|does|have|had|truly|totally|absolutely|genuinely|kind of|sort of|always|usually|mostly|proper|properly|secretly|officially|basically|literally)\s+)*"
+AGE_NEXT = (
+    r"(?=\s*(?:years?\b|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
+    r"in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|"
+    r"[,.!?;:)…—–-]|$))"
+)
+TURNING = r"(?:\s+(?:this|next)\s+(?:year|spring|summer|autumn|fall|winter|month|week|birthday)|\s+in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december))"
+AGE_PATTERNS = (
+    (re.compile(rf"\bI am {ADV}(?:about |around |nearly |almost |barely |only |just )?{NUM}{AGE_NEXT}(?P<turning>{TURNING})?", re.I), 0),
+    (re.compile(rf"\bI (?:will be|am going to be|am turning|turn|will turn) {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), -1),
+    (re.compile(rf"\bI (?:just |recently )?turned {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), 0),
+    (re.compile(rf"\bmy age is {NUM}\b", re.I), 0),
+)
+DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
+DECADE_RE = re.compile(r"\bI am {adv}in my (?:(early|mid|late)[\s-]*)?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b".format(adv=ADV), re.I)
+
+WORD = r"[A-Za-zÀ-ÿ][\w'’-]*"
+PLACE = rf"(?P<place>{WORD}(?:\s+{WORD}){{0,3}})"
+CITY_PATTERNS = (
+    re.compile(rf"\b(?:I|we) {ADV}(?:live|am living|are living|are based|am based|reside|am settled|am staying|have lived|have been living|live and work|work and live)\b(?:\s+(?:with|near|right|here|over|out|down|up|just|together)\b[^.,;!?]{{0,40}}?)?\s+in\s+{PLACE}", re.I),
+    re.compile(rf"\bI {ADV}moved (?:here |over |down |up |back |out )?to {PLACE}", re.I),
+    re.compile(rf"\b(?:right )?here in {PLACE}", re.I),
+    re.compile(rf"\bmy (?:little |tiny |small |new )?(?:flat|apartment|house|home|place|condo|studio) (?:is )?(?:right )?in {PLACE}", re.I),
+    re.compile(rf"\bhome is {PLACE}", re.I),
+)
+HOMETOWN_PATTERNS = (
+    re.compile(rf"\bI am {ADV}(?:originally |actually |really )?from {PLACE}", re.I),
+    re.compile(rf"\bI {ADV}(?:grew up|was born|was raised|was brought up|come from)(?: and (?:raised|reared|bred|grew up))?(?: right here)? in {PLACE}", re.I),
+    re.compile(rf"\bI {ADV}come from {PLACE}", re.I),
+    re.compile(rf"(?:^|[,—–-]\s*)(?:I was )?born (?:and (?:raised|reared|bred) )?(?:right here )?in {PLACE}", re.I),
+)
+
+OCC_PHRASE = r"(?P<occ>[\w'’-]+(?:\s+[\w'’-]+){0,3})"
+JOB_PATTERNS = (
+    (re.compile(rf"\bI am {ADV}(?:a|an) {OCC_PHRASE}", re.I), 1.0),
+    (re.compile(rf"\bI {ADV}work (?:as|like) (?:a|an) {OCC_PHRASE}", re.I), 1.0),
+    (re.compile(rf"\bmy (?:job|work|day job) as (?:a|an) {OCC_PHRASE}", re.I), 0.9),
+    (re.compile(rf"\bI am {ADV}(?:a|an) {OCC_PHRASE} by (?:trade|profession)", re.I), 1.0),
+)
+RETIRED_RE = re.compile(rf"\bI am {ADV}(?:retired|semi-retired)\b", re.I)
+QUIT_RE = re.compile(
+    rf"\bI {ADV}(?:left|quit|gave up|stopped|retired from|walked away from|dropped out of|got fired from|lost) (?P<obj>(?:my |the |a )?[\w'’-]+(?:\s+[\w'’-]+)?)",
+    re.I,
+)
+JOB_DOMAINS: dict[str, tuple[str, ...]] = {
+    "dentist": ("dentistry", "dental", "practice", "clinic"),
+    "doctor": ("medicine", "hospital", "practice", "clinic"),
+    "nurse": ("nursing", "hospital", "ward"),
+    "professor": ("university", "academia", "teaching", "faculty", "department", "lecturing"),
+    "lecturer": ("university", "academia", "teaching", "faculty", "department"),
+    "teacher": ("teaching", "school", "classroom"),
+    "student": ("school", "university", "college", "uni", "class", "classes", "studies", "degree"),
+    "chef": ("kitchen", "restaurant", "cooking", "baking", "bakery", "pastry"),
+    "baker": ("bakery", "baking", "kitchen"),
+    "farmer": ("farming", "farm", "flock", "sheep"),
+    "captain": ("sea", "ferry", "ship", "boat", "boats"),
+    "engineer": ("engineering", "tech", "software", "coding", "programming"),
+    "lawyer": ("law", "firm", "practice"),
+    "dancer": ("dance", "dancing", "stage"),
+    "pharmacist": ("pharmacy",),
+    "nun": ("order", "convent", "church"),
+}
+JOB_WORDS = frozenset({"job", "work", "career", "profession", "post", "position"})
+
+SPECIES_ALT = "|".join(sorted((re.escape(s) for s in SPECIES), key=len, reverse=True))
+PETWORD = rf"(?P<species>{SPECIES_ALT})"
+ADJS = r"(?:(?:[\w'’-]+)[ ,]+){0,3}?"
+NAME = r"(?P<name>[A-Za-z][a-zà-ÿ'’-]+)"
+PNAME = r"(?P<pname>(?-i:[A-Z][a-zà-ÿ'’-]+))"
+PET_PATTERNS = (
+    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |, | )?{PNAME}?", re.I),
+    re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b", re.I),
+    re.compile(rf"\b(?:our|the) (?:family |old |little )?{PETWORD},? (?:named |called )?{PNAME}", re.I),
+)
+NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|keep|had)\s+)(?:any |no )?(?:pets?|animals)\b|\bno (?:pets?|animals)\b", re.I)
+NO_SPECIES_RE = re.compile(rf"\bno {PETWORD}\b", re.I)
+NAMED_PET_RE = re.compile(rf"(?P<pname>(?!(?:Oh|Well|Yes|No|Yeah|Ah|Aye|So|And|But)\b)[A-Z][a-zà-ÿ'’-]+)\??,? (?i:(?:oh|well|ah|yes|yeah|aye)[,!]? )?(?i:he|she|it) is (?i:a|an|the|my) {ADJS}(?i:{PETWORD})\b")
+PRONOUN_PET_RE = re.compile(rf"^(?:\w+[,!]?\s+)?(?:he|she|it) is (?:a|an|the|my) {ADJS}{PETWORD}\b", re.I)
+
+KIN_CHILD_ALT = "|".join(sorted(KIN_CHILD, key=len, reverse=True))
+KIN_SIB_ALT = "|".join(sorted((re.escape(k) for k in KIN_SIBLING), key=len, reverse=True))
+KIN_PARTNER_ALT = "|".join(sorted((re.escape(k) for k in KIN_PARTNER), key=len, reverse=True))
+COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|both|no|any)"
+FAMILY_ADJ = r"(?:(?:little|younger|older|big|baby|eldest|oldest|youngest|elder|twin|only|grown|teenage|lovely|wee|late|step|half|kid)[\s-]+){0,2}"
+CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?:,? {PNAME})?", re.I)
+CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b", re.I)
+NO_CHILD_RE = re.compile(r"\b(?:no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
+SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?:,? {PNAME})?", re.I)
+SIB_COUNT_RE = re.compile(rf"\bI {ADV}(?:have|have got|got|had|grew up with)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b", re.I)
+ONLY_CHILD_RE = re.compile(rf"\bI am {ADV}(?:an |the )?only child\b|^\W*(?:an |the )?only child\b|\bno (?:brothers|sisters|siblings)\b", re.I)
+PARTNER_MY_RE = re.compile(rf"\bmy (?P<mod>late |ex-?|former |dear |lovely |beloved |darling |future )?(?P<kin>{KIN_PARTNER_ALT})\b(?:,? {PNAME})?", re.I)
+STATUS_RE = re.compile(
+    rf"\bI am {ADV}(?:happily |recently |newly |very )?(?P<status>single|unmarried|married|divorced|separated|widowed|engaged|a widow|a widower)\b(?! to (?:the|my|this|his|her) (?:job|work|practice|craft|sea|farm|kitchen|university|church|game))",
+    re.I,
+)
+NEVER_MARRIED_RE = re.compile(rf"\bI {ADV}(?:have )?never (?:been |got |gotten )?married\b", re.I)
+
+LIKE_VERBS = {
+    "love": 1, "adore": 1, "like": 1, "enjoy": 1, "am into": 1, "am obsessed with": 1, "am crazy about": 1,
+    "am a fan of": 1, "am a big fan of": 1, "am a huge fan of": 1, "live for": 1, "prefer": 1,
+    "hate": -1, "dislike": -1, "detest": -1, "loathe": -1, "despise": -1, "can not stand": -1, "can not bear": -1,
+    "am not a fan of": -1, "abhor": -1, "am sick of": -1, "am tired of": -1,
+}  # fmt: skip
+LIKE_ALT = "|".join(sorted((re.escape(v) for v in LIKE_VERBS), key=len, reverse=True))
+OBJ = r"(?P<obj>[\w'’-]+(?:\s+[\w'’-]+){0,4})"
+LIKE_RE = re.compile(rf"\bI {ADV}(?P<verb>{LIKE_ALT}) {OBJ}", re.I)
+FAVOURITE_RE = re.compile(rf"\bmy (?:absolute |all-time )?favou?rite (?:\w+ ){{0,2}}(?:is|are) {OBJ}", re.I)
+OBJ_STOP = re.compile(
+    r"\b(?:when|because|but|if|that|so|since|while|although|though|and then|which|who|where|to be|more than|than|"
+    r"as well|too|very much|so much|a lot|every|each|at|on|in|for|from|about|with|after|before|during|or)\b.*$",
+    re.I,
+)
+SKIP_OBJ = re.compile(r"^(?:to\b|it\b|that\b|this\b|these\b|those\b|them\b|you\b|him\b|her\b|being\b|how\b|what\b|the way\b|when\b|myself\b|everything\b|anything\b|nothing\b|one\b|people\b|most\b)", re.I)
+
+AI_SELF = re.compile(
+    r"\b(?:as an ai\b|an ai\b|ai (?:language )?model|language model|ai assistant|virtual assistant|chatbot|"
+    r"I am (?:just |only )?(?:a|an) (?:computer )?program|I am not (?:a )?(?:real|human)|not a real person|"
+    r"do not have (?:a )?(?:personal|physical|real) (?:experiences?|life|body|history|location|feelings|opinions))",
+    re.I,
+)
+"""Sentences where the model talks about being an AI: global drift, not facts about the persona."""
+
+HOME_WORDS = re.compile(
+    r"\b(?:my|our) (?:\w+ )?(?:flat|apartment|house|home|place|condo|neighbou?rhood)\b|\b(?:I|we) (?:\w+ )?(?:live|moved|rent|commute)\b|"
+    r"\b(?:I|we) (?:have )?got a (?:[\w'-]+ ){0,2}(?:flat|apartment|house|place|condo|studio)\b",
+    re.I,
+)
+"""The speaker's own home: "my flat", "I live", "I've got a tiny flat"."""
+
+HYPOTHETICAL = re.compile(
+    r"\b(?:if|would|could|should|might|wish|imagine|pretend|suppose|supposing|as if|as though|unless|maybe|perhaps|someday|one day|dream|dreams)\b",
+    re.I,
+)
+REPORTED = re.compile(
+    r"\b(?:says?|said|thinks?|thought|tells?|told|assumes?|assumed|insists?|insisted|claims?|claimed|reckons?|believes?|believed|calls? me|called me|joke|joked|jokes)\b",
+    re.I,
+)
+PAST = re.compile(r"\b(?:when I was|used to|back then|as a (?:kid|child|girl|boy|teenager)|once upon|in those days|at the time)\b", re.I)
+
+# questions whose answers carry a claim even without "I am"
+Q_AGE = re.compile(r"\bhow old (?:are|r) (?:you|u)\b|\byour age\b|\bwhat age are you\b|\bhow old are you both\b", re.I)
+Q_NAME = re.compile(r"\bwhat(?:'s| is|s) (?:your|ur) (?:real |full |first |actual |proper )?name\b", re.I)
+Q_CITY = re.compile(r"\bwhere (?:do|d'?) ?(?:you|u) (?:live|stay)\b|\bwhere are (?:you|u) (?:based|living|staying|working from)\b|\bwhere(?:'s| is) (?:your )?(?:place|flat|apartment|house)\b", re.I)
+Q_HOME = re.compile(r"\bwhere (?:are|r) (?:you|u) from\b|\bwhere did (?:you|u) grow up\b|\bwhere (?:were|was) (?:you|u) born\b|\bwhere(?:'s| is) home\b|\bgrow up\b|\boriginally from\b", re.I)
+Q_JOB = re.compile(r"\bwhat do (?:you|u) do(?: for (?:a living|work))?\??$|\bwhat(?:'s| is) (?:your|ur) (?:job|line of work|profession|occupation)\b|\bwhat do (?:you|u) do for (?:a living|work)\b", re.I)
+
+CITY_LIKE = frozenset(CITIES)
+"""Places a home mention may name (cities, not regions or countries)."""

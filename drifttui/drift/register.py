@@ -1,0 +1,116 @@
+"""The assistant register: phrases a default chat assistant uses and a persona does not.
+
+Three families, each a list of weighted patterns: talking about being an AI,
+service formulas (offers of help, "I hope this helps"), and generic assistant
+phrasing and formatting ("Great question!", "Here are some tips:", numbered
+lists). A persona may well *help* someone in its own voice ("I'll help you look
+it over"), so plain mentions of helping weigh little; the formulas weigh more.
+Weights combine as independent evidence: ``1 - prod(1 - w)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from drifttui.drift.text import fold_quotes
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One register pattern."""
+
+    family: str
+    weight: float
+    pattern: re.Pattern[str]
+    label: str
+
+
+def _m(family: str, weight: float, pattern: str, label: str, flags: int = re.I) -> Marker:
+    return Marker(family, weight, re.compile(pattern, flags), label)
+
+
+MARKERS: tuple[Marker, ...] = (
+    # talking about being an AI
+    _m("ai", 0.95, r"\bas an? (?:ai|artificial intelligence|language model|virtual assistant|assistant)\b", "as an AI"),
+    _m("ai", 0.95, r"\b(?:ai|large) language model\b|\blanguage model\b", "language model"),
+    _m("ai", 0.9, r"\bI(?:'m| am) (?:just |only |simply )?(?:an? )?(?:ai|a bot|a chatbot|an assistant|a virtual assistant|a computer program|a machine)\b", "I am an AI"),
+    _m("ai", 0.9, r"\b(?:ai|virtual|digital) assistant\b", "AI assistant"),
+    _m("ai", 0.75, r"\bI (?:do not|don't|cannot|can't) (?:actually )?(?:have|experience|possess) (?:personal |real |any )?(?:experiences|feelings|emotions|opinions|preferences|a body|a physical|a family|pets|a personal)\b", "no personal experiences"),
+    _m("ai", 0.8, r"\b(?:trained|created|developed|built) by (?:openai|hugging ?face|google|meta|anthropic|a team)\b", "trained by"),
+    _m("ai", 0.6, r"\bmy (?:training|knowledge cutoff|training data|programming)\b", "my training"),
+    # service formulas
+    _m("service", 0.7, r"\bhow (?:can|may) I (?:help|assist)(?: you)?\b", "how can I help"),
+    _m("service", 0.8, r"\bis there anything else (?:I can|you(?:'d| would) like|you need)\b", "anything else I can help with"),
+    _m("service", 0.55, r"\blet me know if (?:you(?:'d| would) like|you need|you have|there(?:'s| is)|I can)\b", "let me know if you'd like"),
+    _m("service", 0.45, r"\bI(?:'d| would) be (?:happy|glad|delighted|more than happy) to (?:help|assist|provide|share|explain)\b", "I'd be happy to help"),
+    _m("service", 0.65, r"\bI hope (?:this|that) (?:helps|was helpful|answers|gives|information)\b", "I hope this helps"),
+    _m("service", 0.55, r"\bfeel free to (?:ask|reach out|let me know)\b", "feel free to ask"),
+    _m("service", 0.6, r"\bI(?:'m| am) here to (?:help|assist|support)\b", "I'm here to help"),
+    _m("service", 0.55, r"\bdon't hesitate to\b", "don't hesitate to"),
+    _m("service", 0.6, r"\bif you have any (?:other |more |further |additional )?questions\b", "if you have any questions"),
+    _m("service", 0.5, r"\bhow can I assist\b|\bassist you (?:further|with)\b", "assist you"),
+    _m("service", 0.3, r"\bhappy to help\b", "happy to help"),
+    _m("service", 0.5, r"\bwould you like (?:me to|more|some) (?:provide|help|recommendations|tips|examples|information|details)\b", "would you like me to provide"),
+    # generic assistant phrasing
+    _m("generic", 0.55, r"\b(?:that's|that is|what) (?:a |an )?(?:great|good|excellent|wonderful|fantastic|interesting|thoughtful) question\b|^\W*(?:great|good|excellent) question\b", "great question"),
+    _m("generic", 0.35, r"^\W*(?:certainly|absolutely|of course|sure thing|great)[!.,]", "Certainly!"),
+    _m("generic", 0.45, r"\bhere (?:are|is) (?:some|a few|several|a list of|a simple|the key|my top)\b", "here are some"),
+    _m("generic", 0.45, r"\bit(?:'s| is) (?:important|essential|crucial|worth noting|helpful|a good idea) (?:to|that)\b", "it's important to"),
+    _m("generic", 0.4, r"\bthere (?:are|is) (?:many|several|various|a variety of|a number of|no single) (?:factors|ways|perspectives|options|approaches|reasons|answer|things to consider|\"best\"|best)\b", "there are many factors"),
+    _m("generic", 0.4, r"\bdepends on (?:your|the|individual|personal) (?:personal |specific |individual |own )?(?:preferences|needs|values|goals|use case|situation|circumstances|requirements)\b", "it depends on your needs"),
+    _m("generic", 0.35, r"\b(?:ultimately|in conclusion|in summary|overall|to summari[sz]e)[,:] ", "ultimately,"),
+    _m("generic", 0.3, r"(?:^|\n|\. )(?:remember|keep in mind|note that)[,:]? ", "remember,"),
+    _m("generic", 0.6, r"\bI apologi[sz]e for (?:the|any) (?:confusion|inconsistency|inconsistencies|error|mistake|misunderstanding)\b", "I apologize for the confusion"),
+    _m("generic", 0.35, r"\bto clarify[,:]", "to clarify"),
+    _m("generic", 0.35, r"\byou (?:could|might|may) (?:consider|want to consider|try)\b|\bconsider (?:reading|using|trying|looking)\b", "you could consider"),
+    _m("generic", 0.3, r"\b(?:both|each) (?:approaches|options|have) (?:have )?(?:their )?(?:strengths|pros|advantages)\b|\bstrengths and weaknesses\b", "strengths and weaknesses"),
+    _m("generic", 0.3, r"\bmany (?:people|visitors|individuals|users|retirees) (?:find|enjoy|choose|prefer|would)\b", "many people find"),
+    _m("generic", 0.25, r"\b(?:enjoy your|happy (?:baking|cooking|reading|coding|writing)|good luck with your|have a (?:safe|great|wonderful) )\b", "enjoy your …!"),
+    _m("generic", 0.3, r"\b(?:is|are) (?:often|widely|generally|commonly) (?:ranked|considered|regarded|known|seen|debated|recognized)\b", "is widely considered"),
+    _m("generic", 0.3, r"\b(?:key|some|the following) (?:factors|tips|steps|considerations|best practices|alternatives)\b", "key factors/tips"),
+)
+
+_NUMBERED = re.compile(r"(?:^|\n)\s*\d+[.)]\s+\S", re.M)
+_BULLETS = re.compile(r"(?:^|\n)\s*[-*•]\s+\S", re.M)
+_BOLD = re.compile(r"\*\*[^*]+\*\*")
+
+
+@dataclass(frozen=True)
+class RegisterHit:
+    """A register marker found in a reply."""
+
+    family: str
+    label: str
+    weight: float
+    text: str
+
+
+def register_hits(reply: str) -> list[RegisterHit]:
+    """Every assistant-register marker in ``reply`` (one hit per marker)."""
+    text = fold_quotes(reply)
+    hits: list[RegisterHit] = []
+    for marker in MARKERS:
+        m = marker.pattern.search(text)
+        if m:
+            hits.append(RegisterHit(marker.family, marker.label, marker.weight, m.group(0).strip()))
+    numbered = len(_NUMBERED.findall(text))
+    bullets = len(_BULLETS.findall(text))
+    if numbered >= 3:
+        hits.append(RegisterHit("format", "numbered list", 0.45, f"{numbered} numbered items"))
+    if bullets >= 3:
+        hits.append(RegisterHit("format", "bullet list", 0.4, f"{bullets} bullet points"))
+    if _BOLD.search(text):
+        hits.append(RegisterHit("format", "markdown bold", 0.3, _BOLD.search(text).group(0)))  # type: ignore[union-attr]
+    return hits
+
+
+def register_score(hits: list[RegisterHit], *, persona_text: str = "") -> float:
+    """Combine hits as independent evidence; markers the persona itself is written with do not count."""
+    own = fold_quotes(persona_text).lower()
+    remaining = 1.0
+    for hit in hits:
+        if own and hit.text.lower() in own:
+            continue
+        remaining *= 1.0 - hit.weight
+    return 1.0 - remaining

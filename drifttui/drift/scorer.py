@@ -1,0 +1,397 @@
+"""The drift scorer: three scores per assistant turn, each with evidence.
+
+``DriftScorer.score(history, reply, turn)`` is a pure function of the persona,
+the history and the reply (caches are keyed by text), so the TUI can score
+swipes, replay recorded sessions and re-score with the same call. It never
+imports Textual and is safe to call from a worker thread (the engine
+serialises model calls itself).
+
+* **factual** — claim ledger (:mod:`~drifttui.drift.factual`): contradictions
+  with the persona's facts or with its own earlier statements.
+* **global** — the persona gap (model log-likelihood with the persona prompt
+  minus without it, :mod:`~drifttui.drift.likelihood`), the assistant register
+  (:mod:`~drifttui.drift.register`) and the fit to the persona's stated style
+  (:mod:`~drifttui.drift.fit`).
+* **local** — the shift in style and meaning from the persona's recent replies
+  (:mod:`~drifttui.drift.local`), and the history lift (how much those replies
+  make this one more expected to the model).
+
+Each score is a small logistic model over its signals, fitted on the
+development split of the labelled set (``tests/data/labelled/dev``; see
+docs/scoring.md) with drifting and in-character turns weighted equally, so 0.5
+is the balanced decision point. When a signal is unavailable (no engine, no
+embedder) the model fitted without it is used and the evidence says so; a
+score is never silently 0.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from drifttui.drift.claims import extract_claims
+from drifttui.drift.factual import ClaimLedger, Conflict, factual_score
+from drifttui.drift.fit import fit_checks, fit_misses, fit_score
+from drifttui.drift.likelihood import DEFAULT_SLOTS, Likelihoods, LikelihoodModel
+from drifttui.drift.local import LocalSignals, local_signals
+from drifttui.drift.probes import probe_evidence, probe_score, run_probes
+from drifttui.drift.register import register_hits, register_score
+from drifttui.drift.types import Evidence, ProbeResult, TurnScore
+from drifttui.engine import Message, SamplingParams
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, x))))
+
+
+@dataclass(frozen=True)
+class Logit:
+    """A logistic model over named signals: ``sigmoid(bias + sum(w * x))``."""
+
+    bias: float
+    weights: tuple[tuple[str, float], ...]
+
+    def __call__(self, x: dict[str, float]) -> float:
+        return _sigmoid(self.bias + sum(w * x[name] for name, w in self.weights))
+
+    def contributions(self, x: dict[str, float]) -> dict[str, float]:
+        return {name: w * x[name] for name, w in self.weights}
+
+
+# Fitted on tests/data/labelled/dev (scripts/eval_scorer.py --fit): class-balanced logistic regression, then
+# the bias lowered by 1.0 so that 0.5 fires on about 5% of in-character dev turns. See docs/scoring.md.
+DEFAULT_LOGITS: dict[str, Logit] = {
+    "global": Logit(-3.47, (("gap", 4.85), ("register", 8.51), ("fit", 6.80))),
+    "global-nomodel": Logit(-5.46, (("register", 11.04), ("fit", 8.54))),
+    "local": Logit(-2.66, (("gap", 4.49), ("lift", 4.81), ("style", 1.74), ("meaning", 0.72), ("fit", 5.62))),
+    "local-noembed": Logit(-3.41, (("gap", 5.11), ("lift", 7.30), ("style", 2.77), ("fit", 4.14))),
+    "local-nomodel": Logit(-2.56, (("style", -0.11), ("meaning", 0.92), ("fit", 10.24))),
+    "local-nomodel-noembed": Logit(-4.48, (("style", 1.64), ("fit", 7.85))),
+}
+
+
+@dataclass(frozen=True)
+class ScorerConfig:
+    """Settings of :class:`DriftScorer` (defaults are the calibrated ones; see docs/scoring.md).
+
+    Attributes:
+        variant: Persona prompt variant the model signals condition on.
+        history_window: Minimum history messages in the persona context of the model signal.
+        history_block: The history window restarts every this many messages (keeps the cache valid).
+        local_window: Earlier persona replies the local score compares style and meaning against.
+        use_model: Use the engine's log-probabilities when an engine is given.
+        slots: Engine slot per model context (``persona``, ``plain``).
+        probe_every: Suggested probe period in turns (:meth:`DriftScorer.probe_due`); 0 = on demand only.
+        gap_prior_tokens: A short reply's gap is shrunk toward ``gap_prior`` with this many pseudo-tokens.
+        gap_prior: The typical in-character gap (nats/token).
+        gap_alarm: Gap below which the evidence calls the reply assistant-like.
+        lift_alarm: History lift below which the evidence says the recent turns make the reply less expected.
+        logits: The logistic models turning signals into scores (keyed by score and available signals).
+    """
+
+    variant: str = "full"
+    history_window: int = 8
+    history_block: int = 8
+    local_window: int = 8
+    use_model: bool = True
+    slots: tuple[tuple[str, str], ...] = tuple(DEFAULT_SLOTS.items())
+    probe_every: int = 5
+    gap_prior_tokens: float = 6.0
+    gap_prior: float = 0.5
+    gap_alarm: float = 0.2
+    lift_alarm: float = -0.15
+    logits: tuple[tuple[str, Logit], ...] = tuple(DEFAULT_LOGITS.items())
+
+    def logit(self, name: str) -> Logit:
+        return dict(self.logits)[name]
+
+
+class DriftScorer:
+    """Scores persona drift of assistant replies.
+
+    Args:
+        persona: The :class:`~drifttui.persona.Persona` being played.
+        engine: The chat engine for the model-based signals (None: lexical signals only).
+        embedder: Sentence embedder with ``encode(texts)`` (None: meaning shift is left out).
+        config: Calibration and windows.
+    """
+
+    def __init__(self, persona, engine=None, embedder=None, config: ScorerConfig = ScorerConfig()) -> None:
+        self.persona = persona
+        self.engine = engine
+        self.embedder = embedder
+        self.config = config
+        self.ledger = ClaimLedger(dict(persona.facts), getattr(persona, "role", ""), persona.name)
+        style = getattr(persona, "style", None)
+        self._avoid = list(getattr(style, "avoid", []) or [])
+        self._speech = str(getattr(style, "speech", "") or "")
+        self._examples = [e for e in [persona.greeting, *list(getattr(style, "examples", []) or [])] if e]
+        self._fit = fit_checks(self._avoid, self._speech, persona.personality)
+        self._persona_text = " ".join([persona.greeting, *self._examples])
+        self._model: LikelihoodModel | None = None
+        self._no_model = "no engine given" if engine is None else "model signals turned off"
+        missing = _missing_slots(engine, dict(config.slots).values()) if engine is not None else []
+        if missing:
+            self._no_model = f"the engine has no slot {', '.join(map(repr, missing))}; open it with slots=(\"main\", \"plain\", \"score\", \"score-plain\", \"score-history\")"
+        if engine is not None and config.use_model and not missing:
+            self._model = LikelihoodModel(
+                engine,
+                persona.system_prompt(config.variant),
+                window=config.history_window,
+                block=config.history_block,
+                slots=dict(config.slots),
+            )
+        self._ledgers: OrderedDict[tuple, list] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ public
+    def score(self, history: Sequence[Message], reply: str, turn: int) -> TurnScore:
+        """Score ``reply``, the assistant's answer after ``history``.
+
+        Args:
+            history: The user/assistant messages before the reply, oldest first (a leading system message is ignored).
+            reply: The assistant reply to score.
+            turn: The reply's turn index (0-based, as in the conversation); earlier turns are numbered
+                ``turn - len(history) + i``.
+
+        Returns:
+            The three scores with evidence and raw components.
+        """
+        history = [_as_message(m) for m in history]
+        history = [m for m in history if m.role != "system"]
+        offset = turn - len(history)
+        evidence: list[Evidence] = []
+        components: dict[str, float] = {}
+        question = next((m.content for m in reversed(history) if m.role == "user"), None)
+
+        factual = self._factual(history, reply, offset, question, evidence, components)
+        lik = self._likelihoods(history, reply, evidence)
+        global_ = self._global(reply, lik, evidence, components)
+        local = self._local(history, reply, offset, lik, evidence, components)
+        return TurnScore(turn, local, global_, factual, evidence, components)
+
+    def probe_due(self, turn: int) -> bool:
+        """True every ``config.probe_every`` turns (the TUI then calls :meth:`run_probes`)."""
+        k = self.config.probe_every
+        return bool(k) and turn > 0 and turn % k == 0 and bool(self.persona.probes)
+
+    def run_probes(self, history: Sequence[Message], engine=None, params: SamplingParams | None = None) -> list[ProbeResult]:
+        """Ask the persona's probes after ``history`` in a forked context (answers never enter the chat)."""
+        engine = engine or self.engine
+        if engine is None:
+            raise ValueError("run_probes needs an engine")
+        history = [_as_message(m) for m in history]
+        return run_probes(
+            self.persona, history, engine, params=params, system_prompt=self.persona.system_prompt(self.config.variant), ledger=self.ledger
+        )
+
+    @staticmethod
+    def probe_score(results: Sequence[ProbeResult]) -> float:
+        """Share of probes failed."""
+        return probe_score(results)
+
+    @staticmethod
+    def probe_evidence(results: Sequence[ProbeResult], turn: int | None = None) -> list[Evidence]:
+        """Evidence lines for probe results (score ``probe``)."""
+        return probe_evidence(results, turn)
+
+    # --------------------------------------------------------------- factual
+    def _earlier_claims(self, replies: tuple) -> list:
+        with self._lock:
+            if replies in self._ledgers:
+                self._ledgers.move_to_end(replies)
+                return self._ledgers[replies]
+            # extend the longest cached prefix (sequential scoring: the previous turn's)
+            base: list = []
+            start = 0
+            for k in range(len(replies) - 1, 0, -1):
+                cached = self._ledgers.get(replies[:k])
+                if cached is not None:
+                    base, start = cached, k
+                    break
+        kept = list(base)
+        for turn, text, question in replies[start:]:
+            claims = extract_claims(text, turn, question)
+            bad = {id(c.claim) for c in self.ledger.conflicts(claims, kept)}
+            kept.extend(c for c in claims if id(c) not in bad and (not c.negated or c.slot == "pet"))
+        with self._lock:
+            self._ledgers[replies] = kept
+            while len(self._ledgers) > 64:
+                self._ledgers.popitem(last=False)
+        return kept
+
+    def _factual(self, history, reply, offset, question, evidence, components) -> float:
+        replies = []
+        last_user = None
+        for i, m in enumerate(history):
+            if m.role == "user":
+                last_user = m.content
+            else:
+                replies.append((offset + i, m.content, last_user))
+        earlier = self._earlier_claims(tuple(replies))
+        claims = extract_claims(reply, offset + len(history), question)
+        conflicts: list[Conflict] = self.ledger.conflicts(claims, earlier)
+        score = factual_score(conflicts)
+        components["factual.claims"] = float(len(claims))
+        components["factual.conflicts"] = float(len(conflicts))
+        for c in sorted(conflicts, key=lambda c: -c.confidence):
+            evidence.append(
+                Evidence(
+                    "factual",
+                    c.message(),
+                    c.reference.turn,
+                    {"slot": c.claim.slot, "claim": c.claim.value, "reference": c.reference.describe(), "confidence": round(c.confidence, 3)},
+                )
+            )
+        if not conflicts and claims:
+            slots = sorted({c.slot for c in claims})
+            evidence.append(Evidence("factual", f"factual: {len(claims)} claim(s) checked ({', '.join(slots)}), no contradiction", None, {"slots": slots}))
+        return score
+
+    # ----------------------------------------------------------------- model
+    def _likelihoods(self, history, reply, evidence) -> Likelihoods | None:
+        if self._model is None:
+            evidence.append(Evidence("info", f"info: model log-prob signals unavailable ({self._no_model}); global and local use lexical signals only"))
+            return None
+        if not reply.strip():
+            return None
+        try:
+            return self._model.measure(history, reply)
+        except Exception as exc:  # the engine may refuse an over-long prompt: degrade, say so
+            evidence.append(Evidence("info", f"info: model log-prob signals failed ({type(exc).__name__}: {exc})".splitlines()[0]))
+            return None
+
+    # ---------------------------------------------------------------- global
+    def _gap(self, lik: Likelihoods | None, components: dict[str, float]) -> float | None:
+        """The persona gap, shrunk toward the typical in-character gap for short replies (None without a model)."""
+        if lik is None or not lik.n:
+            return None
+        cfg = self.config
+        n = lik.n
+        shrunk = (n * lik.gap + cfg.gap_prior_tokens * cfg.gap_prior) / (n + cfg.gap_prior_tokens)
+        components["model.gap"] = lik.gap
+        components["model.gap_shrunk"] = shrunk
+        components["model.persona_lp"] = float(lik.persona.mean())
+        components["model.plain_lp"] = float(lik.plain.mean())
+        components["model.tokens"] = float(n)
+        if lik.lift is not None:
+            lift = (n * lik.lift) / (n + cfg.gap_prior_tokens)  # shrunk toward 0 for short replies
+            components["model.lift"] = lik.lift
+            components["model.lift_shrunk"] = lift
+        return shrunk
+
+    def _global(self, reply: str, lik: Likelihoods | None, evidence, components) -> float:
+        cfg = self.config
+        hits = register_hits(reply)
+        reg = register_score(hits, persona_text=self._persona_text)
+        misses = fit_misses(reply, self._fit)
+        fit = fit_score(misses)
+        gap = self._gap(lik, components)
+        components["global.register"] = reg
+        components["global.fit"] = fit
+        score = global_score(components, cfg)
+        if hits:
+            phrases = ", ".join(f'"{h.text}"' for h in hits[:4])
+            evidence.append(Evidence("global", f"global: assistant register: {phrases}", None,
+                                     {"register": round(reg, 3), "markers": [h.label for h in hits]}))  # fmt: skip
+        if gap is not None and lik is not None:
+            low = gap < cfg.gap_alarm
+            tokens = lik.assistant_tokens() if low else []
+            said = f"; most assistant-like tokens: {', '.join(repr(t.strip() or t) for t, _ in tokens)}" if tokens else ""
+            verdict = "the plain assistant explains it about as well as the persona" if low else "the persona explains it better than the plain assistant"
+            evidence.append(Evidence("global", f"global: likelihood gap {lik.gap:+.2f} nats/token ({verdict}){said}", None,
+                                     {"gap": round(lik.gap, 4), "persona_lp": round(float(lik.persona.mean()), 4),
+                                      "plain_lp": round(float(lik.plain.mean()), 4), "tokens": lik.n}))  # fmt: skip
+        for miss in misses[:3]:
+            evidence.append(Evidence("global", f"global: {miss.message}", None, {"cue": miss.cue, "amount": round(miss.amount, 3)}))
+        return float(min(1.0, max(0.0, score)))
+
+    # ----------------------------------------------------------------- local
+    def _local(self, history, reply, offset, lik: Likelihoods | None, evidence, components) -> float:
+        cfg = self.config
+        window = [(offset + i, m.content) for i, m in enumerate(history) if m.role == "assistant"][-cfg.local_window :]
+        embed = self.embedder.encode if self.embedder is not None else None
+        signals: LocalSignals = local_signals(reply, window, self._examples, embed=embed)
+        if not window and not signals.used_examples:
+            evidence.append(Evidence("info", "info: local: no earlier persona replies or examples to compare with"))
+            return 0.0
+        gap = components.get("model.gap_shrunk")
+        components["local.style"] = signals.style
+        if signals.meaning_z is not None:
+            components["local.meaning_z"] = signals.meaning_z
+        score = local_score(components, cfg)
+        if self.embedder is None:
+            evidence.append(Evidence("info", "info: sentence embedder unavailable; local uses style and model signals only"))
+        span = signals.span()
+        moved = [sh for sh in signals.shifts if abs(sh.z) >= 2.0][:3]
+        if moved:
+            what = ", ".join(sh.describe() for sh in moved)
+            evidence.append(Evidence("local", f"local: {what} vs {span} (z={max(abs(sh.z) for sh in moved):.1f})",
+                                     min(signals.turns) if signals.turns else None,
+                                     {sh.name: round(sh.z, 2) for sh in moved}))  # fmt: skip
+        if signals.meaning_z is not None and signals.meaning_z >= 1.5:
+            near = f"; closest is turn {signals.nearest}" if signals.nearest is not None else ""
+            evidence.append(Evidence("local", f"local: meaning departs from {span} (similarity {signals.meaning_sim:.2f}, z={signals.meaning_z:.1f}){near}",
+                                     signals.nearest, {"similarity": round(signals.meaning_sim or 0.0, 3), "z": round(signals.meaning_z, 2)}))  # fmt: skip
+        lift = components.get("model.lift_shrunk")
+        if lift is not None and lik is not None and lift < cfg.lift_alarm and history:
+            first, last = lik.window
+            evidence.append(Evidence("local", f"local: the persona's recent turns ({offset + first}-{offset + last}) make this reply less expected "
+                                     f"(history lift {lik.lift:+.2f} nats/token)", offset + last, {"lift": round(lik.lift or 0.0, 4)}))  # fmt: skip
+        if gap is not None and gap < cfg.gap_alarm:
+            evidence.append(Evidence("local", f"local: the persona prompt does not make this reply more expected than the plain assistant does (gap {components['model.gap']:+.2f})",
+                                     None, {"gap": round(components["model.gap"], 4)}))  # fmt: skip
+        fit_lines = [e for e in evidence if e.score == "global" and "which the persona avoids" in e.message or e.score == "global" and "but the persona is" in e.message]
+        for e in fit_lines[:2]:
+            evidence.append(Evidence("local", "local: " + e.message.removeprefix("global: "), None, dict(e.data)))
+        return float(min(1.0, max(0.0, score)))
+
+
+def global_score(components: dict[str, float], config: ScorerConfig = ScorerConfig()) -> float:
+    """The global score from its raw components (``global.register``, ``global.fit``, ``model.gap_shrunk``)."""
+    gap = components.get("model.gap_shrunk")
+    reg = components.get("global.register", 0.0)
+    x = {"register": reg, "fit": components.get("global.fit", 0.0), "gap": -(gap if gap is not None else 0.0)}
+    score = config.logit("global" if gap is not None else "global-nomodel")(x)
+    # categorical evidence: an AI disclaimer or a service formula is global drift whatever else is said
+    return float(min(1.0, max(score, 0.95 * reg)))
+
+
+def local_score(components: dict[str, float], config: ScorerConfig = ScorerConfig()) -> float:
+    """The local score from its raw components (``local.style``, ``local.meaning_z``, ``global.fit``, ``model.*``)."""
+    gap = components.get("model.gap_shrunk")
+    meaning = components.get("local.meaning_z")
+    x = {
+        "style": math.log1p(components.get("local.style", 0.0)),
+        "fit": components.get("global.fit", 0.0),
+        "gap": -(gap if gap is not None else 0.0),
+        "lift": -components.get("model.lift_shrunk", 0.0),
+        "meaning": meaning if meaning is not None else 0.0,
+    }
+    name = "local" + ("" if gap is not None else "-nomodel") + ("" if meaning is not None else "-noembed")
+    return float(config.logit(name)(x))
+
+
+def _missing_slots(engine, slots) -> list[str]:
+    """Slots the engine does not have (engines without ``slot_tokens`` are trusted)."""
+    check = getattr(engine, "slot_tokens", None)
+    if check is None:
+        return []
+    missing = []
+    for slot in slots:
+        try:
+            check(slot)
+        except KeyError:
+            missing.append(slot)
+    return missing
+
+
+def _as_message(m) -> Message:
+    if isinstance(m, Message):
+        return m
+    if isinstance(m, dict):
+        return Message(m["role"], m["content"])
+    return Message(m.role, m.content)

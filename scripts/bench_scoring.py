@@ -1,0 +1,147 @@
+#!/usr/bin/env python
+"""Benchmark the drift scorer: time for all three scores of one turn, early and late in a long chat.
+
+    .venv/bin/python scripts/bench_scoring.py            # 2 threads, turns 10 and 200
+    .venv/bin/python scripts/bench_scoring.py --turns 400 --at 10 200 400
+
+A long chat is built from the in-character lines of the labelled set (each
+line made unique, so no cache hides the work). Around each checkpoint the
+scorer runs turn by turn as the TUI would (each ``score`` call sees the whole
+history before it), starting ``--warmup`` turns earlier so the caches are in
+the state a running chat leaves them in. Reported
+per checkpoint: that turn's time and the median over the 9 assistant turns
+around it (probes excluded), with the split between the model, the embedder and
+the rest; the slowest turn (a history-window restart); and the embedder's
+throughput in sentences per second. A benchmark, not a test: numbers depend on
+the machine and its load (the load average is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from drifttui.drift import DriftScorer, load_embedder  # noqa: E402
+from drifttui.engine import Message, open_engine  # noqa: E402
+from drifttui.persona import resolve_persona  # noqa: E402
+
+
+def long_chat(n_messages: int) -> list[Message]:
+    """User/assistant messages from the labelled transcripts (in-character lines), each made unique."""
+    pairs: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "tests" / "data" / "labelled").glob("*/*.jsonl")):
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for a, b in zip(lines, lines[1:]):
+            if a["role"] == "user" and b["role"] == "assistant" and b.get("label") == "in-character":
+                pairs.append((a["content"], b["content"]))
+    messages: list[Message] = []
+    k = 0
+    while len(messages) < n_messages:
+        user, reply = pairs[k % len(pairs)]
+        messages.append(Message("user", f"{user} ({k})"))
+        messages.append(Message("assistant", f"{reply} (#{k})"))
+        k += 1
+    return messages[:n_messages]
+
+
+class Timed:
+    """Wraps an object's method to add up the time spent in it."""
+
+    def __init__(self, obj, name: str) -> None:
+        self.total = 0.0
+        original = getattr(obj, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.total += time.perf_counter() - started
+
+        setattr(obj, name, wrapper)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--at", type=int, nargs="+", default=[10, 200], help="checkpoint turns (assistant turn numbers)")
+    parser.add_argument("--turns", type=int, help="assistant turns in the chat (default: the last checkpoint + 5)")
+    parser.add_argument("--warmup", type=int, default=12, help="turns scored before each checkpoint's window (the earlier ones are history only)")
+    parser.add_argument("--persona", help="persona (default: the bundled one)")
+    args = parser.parse_args(argv)
+    n_turns = args.turns or max(args.at) + 5
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    engine = open_engine(n_ctx=2048, threads=args.threads)
+    embedder = load_embedder()
+    print(f"model: {engine.info.model_name}, {engine.info.threads} threads; embedder: {'yes' if embedder else 'UNAVAILABLE'}")
+    persona = resolve_persona(args.persona)
+    scorer = DriftScorer(persona, engine=engine, embedder=embedder)
+    model_time = Timed(engine, "logprobs")
+    embed_time = Timed(embedder, "encode") if embedder is not None else None
+    chat = long_chat(2 * n_turns)
+    times: dict[int, tuple[float, float, float]] = {}
+    evaluated: dict[int, int] = {}
+    stats = getattr(engine, "stats", {"prompt_evaluated": 0})
+    todo: list[int] = []
+    for at in args.at:  # warm up from `warmup` turns before each checkpoint, as a running chat would be
+        todo += [t for t in range(max(0, at - args.warmup), min(n_turns, at + 5)) if t not in todo]
+    for t in sorted(todo):
+        index = 2 * t + 1
+        m0, e0, k0 = model_time.total, embed_time.total if embed_time else 0.0, stats["prompt_evaluated"]
+        t0 = time.perf_counter()
+        scorer.score(chat[:index], chat[index].content, index)
+        total = time.perf_counter() - t0
+        times[t] = (total, model_time.total - m0, (embed_time.total if embed_time else 0.0) - e0)
+        evaluated[t] = stats["prompt_evaluated"] - k0
+        print(f"  turn {t}: {total * 1000:.0f} ms, {evaluated[t]} tokens evaluated", file=sys.stderr, flush=True)
+    print(f"\nall three scores of one assistant turn (probes excluded), {engine.info.threads} threads:")
+    for at in args.at:
+        if at not in times:
+            continue
+        around = [times[t] for t in range(max(0, at - 4), min(n_turns, at + 5))]
+        med = statistics.median(x[0] for x in around)
+        mm = statistics.median(x[1] for x in around)
+        me = statistics.median(x[2] for x in around)
+        this = times[at]
+        tokens = statistics.median(evaluated[t] for t in range(max(0, at - 4), min(n_turns, at + 5)))
+        print(
+            f"  turn {at:4} (message {2 * at + 1}): {this[0] * 1000:7.0f} ms this turn; median of turns {max(0, at - 4)}-{min(n_turns - 1, at + 4)}: "
+            f"{med * 1000:6.0f} ms (model {mm * 1000:.0f}, embedder {me * 1000:.0f}, rest {(med - mm - me) * 1000:.0f}); "
+            f"model tokens evaluated per turn: median {tokens:.0f}, this turn {evaluated[at]}"
+        )
+    window = sorted(evaluated[t] for t in times if any(at - 4 <= t <= at + 4 for at in args.at))
+    print(f"  model tokens evaluated per turn over the measured turns: mean {statistics.mean(window):.0f}, max {window[-1]}")
+    measured = [t for t in times if any(at - 4 <= t <= at + 4 for at in args.at)]
+    slow = max(measured, key=lambda t: times[t][0])
+    print(f"  slowest measured turn: {slow} ({times[slow][0] * 1000:.0f} ms; a history-window restart re-reads the window)")
+    text = " ".join(m.content for m in chat[:40])
+    engine.reset("main")
+    t0 = time.perf_counter()
+    lp = engine.logprobs([Message("user", "Read this.")], text[:1200], slot="main")
+    rate = len(lp.tokens) / (time.perf_counter() - t0)
+    print(f"model throughput right now: {rate:.0f} tokens/s (log-probs of a {len(lp.tokens)}-token text); "
+          f"per-turn model time ≈ tokens evaluated / throughput")
+    if embedder is not None:
+        sentences = [f"{m.content} [{i}]" for i, m in enumerate(long_chat(512))]
+        t0 = time.perf_counter()
+        embedder.encode(sentences[:256])
+        batch = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for s in sentences[256:320]:
+            embedder.encode([s])
+        single = (time.perf_counter() - t0) / 64
+        print(f"embedder: {256 / batch:.0f} sentences/s batched (256 chat lines), {single * 1000:.1f} ms for one sentence ({embedder.threads} thread)")
+    engine.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

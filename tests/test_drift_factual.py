@@ -1,0 +1,125 @@
+"""The claim ledger: extraction, normalisation, negation, single- vs multi-valued slots (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from drifttui.drift.claims import extract_claims
+from drifttui.drift.facts import claims_from_facts
+from drifttui.drift.factual import ClaimLedger, factual_score
+from drifttui.drift.text import normalize, words_to_digits
+
+FACTS = {
+    "age": "34",
+    "city": "Lisbon",
+    "hometown": "Porto",
+    "job": "dentist",
+    "pet": "a grey cat named Olive",
+    "siblings": "an older brother, Rui",
+    "partner": "none",
+    "dislikes": "small talk, coriander",
+    "likes": "black coffee",
+}
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return ClaimLedger(FACTS, "dentist", "Mara Silva")
+
+
+def check(ledger, reply, question=None, earlier=()):
+    claims = extract_claims(reply, 9, question)
+    kept = ledger.consistent_claims(list(earlier))
+    conflicts = ledger.conflicts(claims, kept)
+    return factual_score(conflicts), conflicts
+
+
+def test_normalisation_numbers_articles_case():
+    assert words_to_digits("I'm twenty-eight, not thirty four") == "I'm 28, not 34"
+    assert normalize("The Grey Cat, named Olive!") == "grey cat named olive"
+
+
+def test_facts_become_structured_claims():
+    claims = {c.slot: c for c in claims_from_facts(FACTS, "dentist", "Mara Silva")}
+    assert claims["age"].attrs["lo"] == 34
+    assert claims["pet"].attrs["pets"] == [{"species": "cat", "name": "Olive"}]
+    assert claims["siblings"].attrs["count"] == 1
+    assert claims["partner"].attrs["status"] == "single"
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "slot"),
+    [
+        ("I'm twenty-eight. People assume I'm older.", None, "age"),
+        ("Forty-eight. Feels like a hundred.", "How old are you?", "age"),
+        ("I live in Sydney now, ten minutes from the beach.", None, "city"),
+        ("Honestly I grew up in Dublin, on the northside.", None, "hometown"),
+        ("I'm a pharmacist now. Fewer mouths.", None, "job"),
+        ("Just my dog, Bruno. He sleeps on my bed.", None, "pet"),
+        ("I don't have any pets, never have.", None, "pet"),
+        ("Ha, no, I'm an only child.", None, "siblings"),
+        ("Oh, I actually love coriander! It's in everything.", None, "dislikes"),
+        ("My husband Tiago cooks on Sundays.", None, "partner"),
+    ],
+)
+def test_contradictions_of_facts_are_found(ledger, reply, question, slot):
+    score, conflicts = check(ledger, reply, question)
+    assert score >= 0.5, (reply, conflicts)
+    assert any(c.reference.slot == slot or c.claim.slot == slot for c in conflicts)
+    assert all(c.reference.turn is None for c in conflicts)
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Thirty-four, and no, that is not old.", "How old are you?"),
+        ("I'm in my mid-thirties, which is the age of back pain.", None),
+        ("I'll be 35 next month, God help me.", None),
+        ("I live in Lisboa, up in Campo de Ourique.", None),
+        ("Here in Lisbon nobody is on time.", None),
+        ("I live in Campo de Ourique, above a bakery.", None),  # a neighbourhood: unknown, not a contradiction
+        ("No, I'm not from Lisbon. Porto, born and raised.", None),
+        ("I'm a dentist, which means I see your sins.", None),
+        ("Olive, my grey cat, is asleep on the crossword.", None),
+        ("I'm a terrible cook, so I eat out.", None),  # an evaluative "I'm a …" is not a job claim
+        ("If I lived in Paris I'd eat croissants all day.", None),  # hypothetical
+        ("My mother says I'm married to the practice.", None),  # reported speech, and an idiom
+        ("My brother Rui visits twice a year.", None),
+        ("I like crosswords and I hate queues.", None),  # new likes are not contradictions
+        ("As an AI, I don't have pets or an age.", None),  # global drift, not a factual claim
+    ],
+)
+def test_paraphrases_and_non_claims_are_not_contradictions(ledger, reply, question):
+    score, conflicts = check(ledger, reply, question)
+    assert score == 0.0, [c.message() for c in conflicts]
+
+
+def test_negation_flips_a_claim(ledger):
+    assert check(ledger, "I don't have a cat.")[0] >= 0.5
+    assert check(ledger, "I don't have a dog.")[0] == 0.0
+    assert check(ledger, "I'm not thirty-four, whatever my file says.")[0] >= 0.5
+
+
+def test_earlier_statements_are_the_reference_when_there_is_no_fact():
+    ledger = ClaimLedger({"age": "34"}, "dentist", "Mara Silva")
+    earlier = [(2, "My sister Ana lives in Porto.", "Any family?")]
+    score, conflicts = check(ledger, "I'm an only child, so no.", earlier=earlier)
+    assert score >= 0.5
+    assert conflicts[0].reference.turn == 2
+    assert "turn 2" in conflicts[0].message()
+
+
+def test_an_earlier_drift_is_not_held_against_a_return_to_the_facts(ledger):
+    earlier = [(4, "I'm twenty-eight.", "How old are you?")]
+    assert check(ledger, "I'm thirty-four, actually.", earlier=earlier)[0] == 0.0
+
+
+def test_pet_name_and_species_bind(ledger):
+    score, conflicts = check(ledger, "Olive? Oh, she's a golden retriever, loves everyone.")
+    assert score >= 0.5
+    assert "Olive is a cat" in conflicts[0].message()
+
+
+def test_evidence_line_names_claim_and_fact(ledger):
+    _, conflicts = check(ledger, "I'm 29 and tired.")
+    assert conflicts[0].message() == 'factual: "I\'m 29 and tired." contradicts fact age=34'

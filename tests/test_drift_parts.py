@@ -1,0 +1,105 @@
+"""The scorer's parts that need no model: windows, register, style fit, local shifts, degradation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from drifttui.drift import DriftScorer
+from drifttui.drift.fit import fit_checks, fit_misses
+from drifttui.drift.likelihood import LikelihoodModel, window_start
+from drifttui.drift.local import style_shift
+from drifttui.drift.register import register_hits, register_score
+from drifttui.engine import Message, TokenLogprobs
+from drifttui.persona import load_persona
+
+PERSONAS = Path(__file__).parent / "data" / "personas"
+
+
+def chat(n: int) -> list[Message]:
+    return [Message("user" if i % 2 == 0 else "assistant", f"m{i}") for i in range(n)]
+
+
+def test_history_window_moves_in_blocks_and_starts_on_a_user_turn():
+    starts = [window_start(chat(n), 8, 8) for n in range(1, 40)]
+    assert starts[:15] == [0] * 15  # up to 15 messages: everything
+    assert all(b >= a for a, b in zip(starts, starts[1:]))  # never moves back
+    assert len(set(starts)) <= 1 + 39 // 8  # changes at most once per block
+    for n, s in zip(range(1, 40), starts):
+        assert 8 <= n - s <= 15 or n <= 15
+        assert chat(n)[s].role == "user"
+
+
+class FakeEngine:
+    """Records logprobs calls; slots as named."""
+
+    def __init__(self, slots=("main", "plain", "score", "score-plain", "score-history")):
+        self.slots = set(slots)
+        self.calls: list[tuple[str, int]] = []
+
+    def slot_tokens(self, slot):
+        if slot not in self.slots:
+            raise KeyError(slot)
+        return []
+
+    def logprobs(self, messages, reply, *, slot="main"):
+        self.calls.append((slot, len(messages)))
+        has_system = messages and messages[0].role == "system"
+        values = np.full(len(reply.split()), -2.0 if has_system else -3.0, dtype=np.float32)
+        return TokenLogprobs(reply.split(), values)
+
+
+def test_likelihood_contexts_use_their_own_slots_and_cache_by_text():
+    engine = FakeEngine()
+    model = LikelihoodModel(engine, "You are X.", window=8, block=8)
+    history = chat(30) + [Message("user", "hi")]
+    lik = model.measure(history, "a b c")
+    calls = dict(engine.calls)
+    assert set(calls) == {"score", "score-plain", "score-history"}
+    assert calls["score-plain"] == 1 and calls["score"] == 2  # neither gap context sees the history
+    assert 1 + 8 <= calls["score-history"] <= 1 + 15  # system + a bounded window
+    assert lik.gap == 1.0 and lik.lift == 0.0
+    model.measure(history, "a b c")
+    assert len(engine.calls) == 3  # cached by text
+
+
+def test_missing_engine_slots_degrade_with_a_clear_message():
+    persona = load_persona(PERSONAS / "mara.toml", warn=lambda _m: None)
+    scorer = DriftScorer(persona, engine=FakeEngine(slots=("main",)))
+    result = scorer.score([Message("user", "hi")], "Mm. Hello.", 1)
+    assert any("no slot 'score'" in e.message for e in result.evidence_for("info"))
+
+
+def test_register_separates_formulas_from_in_voice_help():
+    assistant = "Certainly! Here are some tips:\n1. Brush.\n2. Floss.\n3. Rinse.\nI hope this helps!"
+    in_voice = "Bring me the listing and I'll help you look it over. I'll tell you if it's a coffin."
+    assert register_score(register_hits(assistant)) > 0.9
+    assert register_score(register_hits(in_voice)) == 0.0
+    assert register_score(register_hits("As an AI language model, I cannot have opinions.")) > 0.9
+
+
+def test_fit_reads_the_stated_style():
+    checks = fit_checks(["exclamation marks", "emoji", "offers to help"], "short, precise sentences", "dry")
+    misses = fit_misses("Oh wow!!! I love it so much 😍 Let me know if you'd like more help!", checks)
+    said = " ".join(m.message for m in misses)
+    assert "exclamation" in said and "emoji" in said and "assistant service phrases" in said
+    assert fit_misses("Mm. Sit down. Open wide.", checks) == []
+
+
+def test_style_shift_is_relative_to_the_personas_own_spread():
+    calm = ["Mm. Sit down.", "Nine years. Long enough.", "Crosswords. Black coffee.", "Dogs are fine. Loud, but fine."]
+    loud = [
+        "OMG yes!!! I love this so much 😍",
+        "So fun!!! Best party of my whole life 🎉🎉",
+        "I adore it!!! Honestly the best thing ever 💕",
+        "Wow!!! Amazing!!! I love you all 😂",
+    ]
+    gush = "OMG I love it so much!!! 😍😍 Best day ever!!!"
+    d_calm, shifts = style_shift(gush, calm)
+    d_loud, loud_shifts = style_shift(gush, loud)
+    assert d_calm > 2 * d_loud  # the same reply is a break for one persona, much less for the other
+    z_calm = {s.name: s.z for s in shifts}
+    z_loud = {s.name: s.z for s in loud_shifts}
+    assert z_calm["exclaim"] > 2 and z_calm["emoji"] > 2 and z_calm["sentiment"] > 2
+    assert abs(z_loud["exclaim"]) < 2 and abs(z_loud["emoji"]) < 2
