@@ -123,3 +123,21 @@ def test_pet_name_and_species_bind(ledger):
 def test_evidence_line_names_claim_and_fact(ledger):
     _, conflicts = check(ledger, "I'm 29 and tired.")
     assert conflicts[0].message() == 'factual: "I\'m 29 and tired." contradicts fact age=34'
+
+
+@pytest.mark.parametrize(
+    "reply, contradicts",
+    [
+        ("I've got a cat named Luna.", True),
+        ("I have a cat called Luna.", True),
+        ("My cat is called Luna.", True),
+        ("I have a grey cat named Olive.", False),
+        ("My cat, Olive, is asleep on the drill chair.", False),
+        ("I have a cat called Olive and she hates the drill.", False),
+    ],
+)
+def test_a_pet_of_the_same_species_with_another_name_is_a_contradiction(ledger, reply, contradicts):
+    score, conflicts = check(ledger, reply, "Do you have pets?")
+    assert (score > 0.5) is contradicts, conflicts
+    if contradicts:
+        assert "Olive" in str(conflicts[0])

@@ -12,7 +12,7 @@ import pytest
 
 from drifttui.cli import main
 from drifttui.persona import VARIANTS, Persona, load_persona, resolve_persona
-from test_cards import b64, make_png, v2_card
+from tests.test_cards import b64, make_png, v2_card
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "personas").glob("*.toml"))

@@ -84,8 +84,8 @@ ADJS = r"(?:(?:[\w'’-]+)[ ,]+){0,3}?"
 NAME = r"(?P<name>[A-Za-z][a-zà-ÿ'’-]+)"
 PNAME = r"(?P<pname>(?-i:[A-Z][a-zà-ÿ'’-]+))"
 PET_PATTERNS = (
-    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |, | )?{PNAME}?", re.I),
-    re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b", re.I),
+    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |,? (?:is|was|'s) (?:named|called) |, | )?{PNAME}?", re.I),
+    re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b(?:,? (?:named|called) {PNAME})?", re.I),
     re.compile(rf"\b(?:our|the) (?:family |old |little )?{PETWORD},? (?:named |called )?{PNAME}", re.I),
 )
 NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|keep|had)\s+)(?:any |no )?(?:pets?|animals)\b|\bno (?:pets?|animals)\b", re.I)

@@ -204,7 +204,10 @@ class LlamaEngine:
             threads=self.threads,
         )
         self.stats = {"prompt_evaluated": 0, "generated": 0}
-        self._chunk = n_batch
+        # Prompt tokens per decode call: small enough that a cancel lands quickly on big
+        # models, and fixed per model (never timed), so a seed repeats a reply on any machine.
+        n_params = ll.llama_model_n_params(self._model)
+        self._chunk = min(n_batch, 128 if n_params < 600e6 else 64 if n_params < 3e9 else 32)
 
     # ----------------------------------------------------------------- basics
     def _meta(self, key: str) -> str | None:
@@ -371,9 +374,7 @@ class LlamaEngine:
             for j, token in enumerate(chunk):
                 p = pos + j
                 entries.append((token, p, seq.seq_id, p == len(target) - 1 or wanted(p + 1)))
-            started = time.perf_counter()
             self._decode(entries)
-            self._adapt_chunk(len(chunk), time.perf_counter() - started)
             for j, (token, p, _seq, want) in enumerate(entries):
                 seq.push(token, next_lp, self._text_piece(token))
                 next_lp = float("nan")
@@ -387,13 +388,6 @@ class LlamaEngine:
             evaluated += len(chunk)
         self.stats["prompt_evaluated"] += evaluated
         return evaluated
-
-    def _adapt_chunk(self, n: int, seconds: float) -> None:
-        # keep one prompt-decode call under ~0.1 s so a cancel lands within 200 ms
-        if seconds > 0.12 and self._chunk > 16:
-            self._chunk = max(16, int(self._chunk * 0.1 / seconds))
-        elif seconds < 0.05 and self._chunk < self.n_batch and n == self._chunk:
-            self._chunk = min(self.n_batch, self._chunk * 2)
 
     def _truncate(self, seq: _Seq, n: int) -> int:
         """Drop everything from position ``n`` on; returns where the sequence now ends."""
