@@ -72,6 +72,25 @@ class TranscriptError(UserError):
     """A transcript or script file that cannot be read."""
 
 
+def read_text_file(ref: str, what: str) -> str:
+    """The text of a UTF-8 file named on the command line (``-`` = stdin); :class:`TranscriptError` naming it otherwise."""
+    import sys
+
+    if ref == "-":
+        return sys.stdin.read()
+    path = Path(ref)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TranscriptError(f"{what} file not found", path=path) from None
+    except IsADirectoryError:
+        raise TranscriptError(f"is a directory, not a {what} file", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+    except OSError as exc:
+        raise TranscriptError(f"cannot read the {what}: {exc.strerror}", path=path) from None
+
+
 class AssetMissing(UserError):
     """A bundled model file has not been fetched into the cache yet."""
 

@@ -14,9 +14,10 @@ reply as it was read), then ``--annotate`` appends them to the session files
 as ``annotate`` events. A label whose ``starts`` does not match the recorded
 reply is refused: that reply was never read.
 
-Replies are seeded, but llama.cpp's prompt batching adapts to the machine's
-speed, so a new recording can produce different text: recording again means
-reading and labelling again.
+Replies are seeded and the engine's prompt batching is fixed per model, so
+they repeat on the same llama.cpp build and thread count; a different build,
+thread count or engine version can produce different text, and recording
+again means reading and labelling again.
 
 Usage:
     scripts/record_examples.py                       # record the missing examples, then apply labels

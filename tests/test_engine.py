@@ -137,3 +137,34 @@ def test_turn_k_does_not_reevaluate_the_history(engine):
 
 def test_count_tokens_grows_with_messages(engine):
     assert engine.count_tokens(CHAT) < engine.count_tokens(CHAT + [Message("assistant", "Mm. Teeth. Lisbon.")])
+
+
+def test_generation_continues_after_an_early_break_and_close_abandons_it():
+    from drifttui.engine import Generation, Reply
+
+    def pieces():
+        for p in ("a", "b", "c"):
+            yield p
+        return Reply(text="abc", finish_reason="stop", seed=0)
+
+    gen = Generation(pieces())
+    for piece in gen:
+        assert piece == "a"
+        break
+    assert gen.result().text == "abc"  # the same stream, not a closed one
+    assert list(Generation(pieces())) == ["a", "b", "c"]
+
+    closed = Generation(pieces())
+    next(iter(closed))
+    closed.close()
+    assert closed.reply is None
+    with pytest.raises(RuntimeError, match="closed"):
+        closed.result()
+
+
+def test_stream_resumes_after_break_on_the_real_model(engine):
+    gen = engine.stream([Message("user", "Say hello.")], SamplingParams(max_tokens=8, seed=1))
+    for _ in gen:
+        break
+    reply = gen.result()
+    assert reply.n_tokens >= 1 and reply.text

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from drifttui.errors import TranscriptError
+from drifttui.errors import TranscriptError, read_text_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,20 +41,7 @@ DEFAULTS = {"engine": "llama", "seed": 0, "max_tokens": 120, "temperature": 0.8,
 
 def read_script(ref: str) -> list[str]:
     """User turns from a text file: one per line; blank lines and '#' comments skipped."""
-    if ref == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(ref)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise TranscriptError("script file not found", path=path) from None
-        except IsADirectoryError:
-            raise TranscriptError("is a directory, not a script file", path=path) from None
-        except UnicodeDecodeError as exc:
-            raise TranscriptError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-        except OSError as exc:
-            raise TranscriptError(f"cannot read the script: {exc.strerror}", path=path) from None
+    text = read_text_file(ref, "script")
     turns = [line.strip() for line in text.splitlines()]
     turns = [t for t in turns if t and not t.startswith("#")]
     if not turns:

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from drifttui.errors import TranscriptError
+from drifttui.errors import TranscriptError, read_text_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,20 +43,7 @@ def read_transcript(ref: str) -> list[tuple[int, str, str]]:
     import orjson
 
     name = "<stdin>" if ref == "-" else ref
-    if ref == "-":
-        text = sys.stdin.read()
-    else:
-        path = Path(ref)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise TranscriptError("transcript file not found", path=path) from None
-        except IsADirectoryError:
-            raise TranscriptError("is a directory, not a transcript file", path=path) from None
-        except UnicodeDecodeError as exc:
-            raise TranscriptError(f"not UTF-8 text (byte {exc.start})", path=path) from None
-        except OSError as exc:
-            raise TranscriptError(f"cannot read the transcript: {exc.strerror}", path=path) from None
+    text = read_text_file(ref, "transcript")
     rows: list[tuple[int, str, str]] = []
     for index, line in enumerate(text.splitlines()):
         if not line.strip():

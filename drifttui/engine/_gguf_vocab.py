@@ -58,26 +58,15 @@ class GGUFVocab:
 
     def piece(self, token: int, special: bool = False) -> bytes:
         """The bytes of one token (special tokens rendered only with ``special``)."""
-        buf = ctypes.create_string_buffer(64)
-        n = self._ll.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
-        if n < 0:
-            buf = ctypes.create_string_buffer(-n)
-            n = self._ll.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
-        return buf.raw[:n]
+        from drifttui.engine._llama import token_piece
+
+        return token_piece(self._ll, self._vocab, token, special)
 
     def tokenize(self, text: str | bytes, *, add_bos: bool = False, special: bool = True) -> list[int]:
         """Token ids of ``text``, exactly as the llama engine tokenises it."""
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        if not data and not add_bos:
-            return []
-        cap = len(data) + 8
-        buf = (self._ll.llama_token * cap)()
-        n = self._ll.llama_tokenize(self._vocab, data, len(data), buf, cap, add_bos, special)
-        if n < 0:
-            cap = -n
-            buf = (self._ll.llama_token * cap)()
-            n = self._ll.llama_tokenize(self._vocab, data, len(data), buf, cap, add_bos, special)
-        return list(buf[:n])
+        from drifttui.engine._llama import tokenize_text
+
+        return tokenize_text(self._ll, self._vocab, text, add_bos=add_bos, special=special)
 
     def detokenize(self, tokens: Sequence[int]) -> str:
         return b"".join(self.piece(t) for t in tokens).decode("utf-8", "replace")

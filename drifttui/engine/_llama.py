@@ -112,6 +112,31 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return i
 
 
+def token_piece(ll, vocab, token: int, special: bool = False) -> bytes:
+    """The bytes of one token (special tokens rendered only with ``special``)."""
+    buf = ctypes.create_string_buffer(64)
+    n = ll.llama_token_to_piece(vocab, token, buf, len(buf), 0, special)
+    if n < 0:
+        buf = ctypes.create_string_buffer(-n)
+        n = ll.llama_token_to_piece(vocab, token, buf, len(buf), 0, special)
+    return buf.raw[:n]
+
+
+def tokenize_text(ll, vocab, text: str | bytes, *, add_bos: bool = False, special: bool = True) -> list[int]:
+    """Token ids of ``text`` through llama.cpp's tokenizer (shared by both engines, so they agree)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if not data and not add_bos:
+        return []
+    cap = len(data) + 8
+    buf = (ll.llama_token * cap)()
+    n = ll.llama_tokenize(vocab, data, len(data), buf, cap, add_bos, special)
+    if n < 0:
+        cap = -n
+        buf = (ll.llama_token * cap)()
+        n = ll.llama_tokenize(vocab, data, len(data), buf, cap, add_bos, special)
+    return list(buf[:n])
+
+
 class LlamaEngine:
     """A GGUF model run by llama.cpp on the CPU.
 
@@ -216,28 +241,13 @@ class LlamaEngine:
         return buf.value.decode("utf-8", "replace") if n >= 0 else None
 
     def _piece(self, token: int, special: bool = False) -> bytes:
-        buf = ctypes.create_string_buffer(64)
-        n = self._ll.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
-        if n < 0:
-            buf = ctypes.create_string_buffer(-n)
-            n = self._ll.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
-        return buf.raw[:n]
+        return token_piece(self._ll, self._vocab, token, special)
 
     def _text_piece(self, token: int) -> bytes:
         return self._piece(token, special=True)
 
     def tokenize(self, text: str | bytes, *, add_bos: bool = False, special: bool = True) -> list[int]:
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        if not data and not add_bos:
-            return []
-        cap = len(data) + 8
-        buf = (self._ll.llama_token * cap)()
-        n = self._ll.llama_tokenize(self._vocab, data, len(data), buf, cap, add_bos, special)
-        if n < 0:
-            cap = -n
-            buf = (self._ll.llama_token * cap)()
-            n = self._ll.llama_tokenize(self._vocab, data, len(data), buf, cap, add_bos, special)
-        return list(buf[:n])
+        return tokenize_text(self._ll, self._vocab, text, add_bos=add_bos, special=special)
 
     def detokenize(self, tokens: Sequence[int]) -> str:
         return b"".join(self._piece(t) for t in tokens).decode("utf-8", "replace")

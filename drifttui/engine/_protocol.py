@@ -16,21 +16,35 @@ from drifttui.engine._types import CancelToken, EngineInfo, Message, Reply, Samp
 
 
 class Generation:
-    """A streaming reply: iterate for text pieces, then read :attr:`reply`."""
+    """A streaming reply: iterate for text pieces, then read :attr:`reply`.
+
+    One underlying stream: leaving a ``for`` loop early and iterating again (or
+    calling :meth:`result`) continues where it stopped. :meth:`close` abandons
+    the stream (the engine's work on it stops and its lock is released).
+    """
 
     def __init__(self, pieces: Generator[str, None, Reply]) -> None:
         self._pieces = pieces
         self.reply: Reply | None = None
+        self._stream = self._run()
+
+    def _run(self) -> Generator[str, None, None]:
+        self.reply = yield from self._pieces
 
     def __iter__(self) -> Iterator[str]:
-        self.reply = yield from self._pieces
+        return self._stream
 
     def result(self) -> Reply:
         """Run to the end (if not done yet) and return the reply."""
-        for _ in self:
+        for _ in self._stream:
             pass
-        assert self.reply is not None
+        if self.reply is None:
+            raise RuntimeError("this generation was closed before it finished")
         return self.reply
+
+    def close(self) -> None:
+        """Stop the stream early; :attr:`reply` stays ``None`` unless it had finished."""
+        self._stream.close()
 
 
 @runtime_checkable

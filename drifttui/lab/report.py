@@ -17,7 +17,7 @@ from drifttui.lab.findings import NAMES, num, pm, vname
 from drifttui.lab.progress import duration
 from drifttui.lab.questionnaire import BIG_FIVE, MBTI_AXES
 from drifttui.lab.svgcharts import colour, curve_chart, profile_chart, ratio_chart
-from drifttui.session.export_html import CSS
+from drifttui.session.export_html import html_page
 
 LAB_CSS = """
 ul.findings li { margin: .35em 0; }
@@ -270,18 +270,9 @@ def to_html(r: dict[str, Any]) -> str:
     settings = "".join(
         f"<dt>{escape(str(k))}</dt><dd><code>{escape(json.dumps(v))}</code></dd>" for k, v in r["config"].items()
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Persona lab — {model}</title>
-<style>{CSS}{LAB_CSS}</style>
-</head>
-<body>
-<main>
-<h1>Persona lab — {model}</h1>
+    return html_page(
+        f"Persona lab — {model}",
+        f"""<h1>Persona lab — {model}</h1>
 {_facts(r)}
 {notes}
 <h2>Findings</h2>
@@ -302,8 +293,6 @@ def to_html(r: dict[str, Any]) -> str:
 {_conversations(r)}
 <h2>Settings</h2>
 <dl class="facts" id="settings">{settings}</dl>
-<p class="small">Every figure above is in <code>results.json</code> next to this file.</p>
-</main>
-</body>
-</html>
-"""
+<p class="small">Every figure above is in <code>results.json</code> next to this file.</p>""",
+        LAB_CSS,
+    )

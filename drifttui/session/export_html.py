@@ -50,6 +50,26 @@ ul.evidence { margin: 4px 0 0; padding-left: 18px; font-size: .82em; color: #444
 """
 
 
+def html_page(title: str, body: str, css: str = "") -> str:
+    """A self-contained HTML document: inline CSS, no scripts, fonts or remote resources (the CSP forbids them)."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>{title}</title>
+<style>{CSS}{css}</style>
+</head>
+<body>
+<main>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
 def _score_badges(scores: Mapping[str, object] | None, thresholds: Mapping[str, float]) -> str:
     if not scores:
         return '<div class="scores"><span class="score" style="border-color:#bbb;color:#777">not scored</span></div>'
@@ -165,18 +185,9 @@ def to_html(session: Session, agreement: Agreement, thresholds: Mapping[str, flo
     warnings = ""
     if session.warnings:
         warnings = '<p class="warn">' + "<br>".join(escape(w) for w in session.warnings) + "</p>"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>{name} — drift session report</title>
-<style>{CSS}</style>
-</head>
-<body>
-<main>
-<h1>{name} — drift session</h1>
+    return html_page(
+        f"{name} — drift session report",
+        f"""<h1>{name} — drift session</h1>
 <dl class="facts">{facts}</dl>
 {warnings}
 <h2>Drift by turn</h2>
@@ -191,8 +202,5 @@ dashed: alert threshold; boxes under the axis: your labels (ok = in-character, L
 <h2>Agreement with your labels</h2>
 {_agreement_table(agreement)}
 <h2>Transcript</h2>
-{"".join(body)}
-</main>
-</body>
-</html>
-"""
+{"".join(body)}""",
+    )
