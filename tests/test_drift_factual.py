@@ -131,6 +131,10 @@ def test_evidence_line_names_claim_and_fact(ledger):
         ("I've got a cat named Luna.", True),
         ("I have a cat called Luna.", True),
         ("My cat is called Luna.", True),
+        ("My cats are Luna and Mango.", True),
+        ("My cat is Luna, she sleeps all day.", True),
+        ("My cat is Olive.", False),
+        ("My cat is grey and lazy.", False),
         ("I have a grey cat named Olive.", False),
         ("My cat, Olive, is asleep on the drill chair.", False),
         ("I have a cat called Olive and she hates the drill.", False),
@@ -141,3 +145,49 @@ def test_a_pet_of_the_same_species_with_another_name_is_a_contradiction(ledger, 
     assert (score > 0.5) is contradicts, conflicts
     if contradicts:
         assert "Olive" in str(conflicts[0])
+
+
+@pytest.mark.parametrize(
+    "reply, contradicts",
+    [
+        ("I'm actually a dog, you know.", True),
+        ("I'm literally a robot.", True),
+        ("Winter? I hate the cold, I am a lizard.", False),
+        ("I'm a woman who likes quiet rooms.", False),
+        ("I'm a night owl, always have been.", False),
+        ("I'm a cat person.", False),
+        ("I'm a human being, not a machine.", False),
+        ("I'm not a dog!", False),
+    ],
+)
+def test_a_human_persona_that_says_it_is_an_animal_contradicts_itself(ledger, reply, contradicts):
+    score, conflicts = check(ledger, reply)
+    assert (score > 0.5) is contradicts, conflicts
+    if contradicts:
+        assert "species=human" in conflicts[0].message()
+
+
+@pytest.mark.parametrize(
+    "reply, contradicts",
+    [
+        ("I'm a cat with a tail.", True),
+        ("In my yard... I'm a human dog.", True),
+        ("I'm just a human, really.", True),
+        ("I'm a fox, and proud of it.", False),
+        ("I'm a wild red fox.", False),
+        ("I'm a vixen's mate, and a fox.", False),
+        ("I'm a little wolf at heart.", False),
+        ("I'm not a dog, whatever the farmer says.", False),
+    ],
+)
+def test_the_species_fact_or_role_of_a_non_human_persona_is_checked(reply, contradicts):
+    for facts, role in (({"species": "red fox", "age": "7"}, "a wild red fox, not a pet"), ({"age": "7"}, "a wild red fox, not a pet")):
+        fox = ClaimLedger(facts, role, "Bramble")
+        score, conflicts = check(fox, reply)
+        assert (score > 0.5) is contradicts, (facts, conflicts)
+
+
+def test_a_hedged_short_answer_to_an_age_question_is_an_age_claim(ledger):
+    score, conflicts = check(ledger, "I'd say 28 years old.", "How old are you?")
+    assert score > 0.5 and "age=34" in conflicts[0].message()
+    assert check(ledger, "About 34, give or take.", "How old are you?")[0] == 0.0

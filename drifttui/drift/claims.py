@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
+from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEING_IDIOMS, BEINGS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
 from drifttui.drift.patterns import (
     AGE_PATTERNS,
     AI_SELF,
@@ -69,7 +69,7 @@ from drifttui.drift.patterns import (
 from drifttui.drift.places import AMBIGUOUS, canonical_place
 from drifttui.drift.text import STOPWORDS, content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
 
-SLOTS = ("name", "age", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes")
+SLOTS = ("name", "age", "species", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes")
 
 
 @dataclass(frozen=True)
@@ -237,6 +237,7 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
             ctx.bad = _bad_spans(e)
             _age(e, clause, ctx)
             _name(e, clause, ctx)
+            _species(e, clause, ctx)
             _places(e, clause, ctx)
             _job(e, clause, ctx)
             _family(e, clause, ctx)
@@ -314,6 +315,32 @@ def _age(e: str, quote: str, ctx: _Ctx) -> None:
         part = (m.group(1) or "").lower()
         lo, hi = {"early": (0, 4), "mid": (3, 7), "late": (6, 9)}.get(part, (0, 9))
         ctx.add_at(m, "age", f"{base + lo}-{base + hi}", quote, is_negated(e[: m.end()]), lo=base + lo, hi=base + hi, strength=0.9)
+
+
+SPECIES_RE = re.compile(r"\bI am (?P<adv>(?:(?:really|actually|just|only|not|still|also|truly|honestly|definitely|basically|literally|no longer|now)\s+)*)(?:a|an|one) (?P<np>[\w'’ -]{1,60})", re.I)
+NP_STOP = re.compile(r"\s+(?:who|that|which|with|and|or|but|from|in|on|of|at|for|to|by|like|than|as|so|because|when|if|named|called)\b.*$", re.I)
+
+
+def being_kind(np: str) -> str | None:
+    """What a noun phrase says a being is, by its head noun: "wild red fox" → fox, "human dog" → dog."""
+    words = re.findall(r"[\w'’-]+", NP_STOP.sub("", np.lower()))[:4]
+    if not words or " ".join(words) in BEING_IDIOMS or any(i in " ".join(words) for i in BEING_IDIOMS):
+        return None
+    if len(words) >= 2 and " ".join(words[-2:]) in BEINGS:
+        return BEINGS[" ".join(words[-2:])]
+    return BEINGS.get(words[-1])
+
+
+def _species(e: str, quote: str, ctx: _Ctx) -> None:
+    """"I'm a cat with a tail", "I'm just a human" → what the speaker says it is."""
+    for m in SPECIES_RE.finditer(e):
+        if re.search(r"\b(?:at heart|in spirit|of sorts|in a past life|inside)\b", m.group("np"), re.I):
+            continue  # a figure of speech, not what the speaker is
+        kind = being_kind(m.group("np"))
+        if kind is not None:
+            adv = m.group("adv").lower()
+            literal = bool(re.search(r"\b(?:actually|really|literally|truly|honestly|basically|just|only)\b", adv))
+            ctx.add_at(m, "species", kind, quote, "not" in adv.split() or "no longer" in adv, kind=kind, literal=literal)
 
 
 def _name(e: str, quote: str, ctx: _Ctx) -> None:
@@ -464,7 +491,7 @@ def _answers(first: str, ctx: _Ctx) -> None:
     e = words_to_digits(expand_contractions(first))
     slots = {c.slot for c in ctx.claims}
     if Q_AGE.search(q) and "age" not in slots:
-        m = re.match(rf"^\W*(?:(?:oh|well|um|uh|haha|ha|hmm|honestly|me|we are|I am|I'm|both|just)[,!.]?\s+)*{NUM}{AGE_NEXT}(?P<turning>{TURNING})?", e, re.I)
+        m = re.match(rf"^\W*(?:(?:oh|well|um|uh|haha|ha|hmm|honestly|me|we are|I am|I'm|both|just|I would say|I will say|I think|I guess|I suppose|about|around|roughly|probably|maybe|nearly|almost)[,!.]?\s+)*{NUM}{AGE_NEXT}(?P<turning>{TURNING})?", e, re.I)
         if m:
             n = int(m.group(1))
             if 3 <= n <= 120:

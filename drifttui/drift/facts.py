@@ -13,14 +13,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from drifttui.drift.claims import Claim
-from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
+from drifttui.drift.claims import Claim, being_kind
+from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEINGS, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
 from drifttui.drift.places import find_places
 from drifttui.drift.text import STOPWORDS, content_words, fold_quotes, normalize, parse_int
 
 FACT_KEYS: dict[str, str] = {
     "name": "name", "full_name": "name", "nickname": "name",
     "age": "age", "years": "age",
+    "species": "species", "kind": "species", "creature": "species", "race": "species",
     "city": "city", "lives": "city", "lives_in": "city", "location": "city", "residence": "city",
     "current_city": "city", "town": "city", "based": "city", "based_in": "city",
     "hometown": "hometown", "home_town": "hometown", "origin": "hometown", "born": "hometown", "birthplace": "hometown",
@@ -80,6 +81,9 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
         elif slot in ("city", "hometown"):
             places = find_places(raw) or []
             add(slot, places[0] if places else normalize(raw), key, raw, place=places[0] if places else None, places=places, text=normalize(raw))
+        elif slot == "species":
+            kind = being_kind(raw) or next((BEINGS[w] for w in re.findall(r"[\w'’-]+", low) if w in BEINGS), None)
+            add("species", kind or normalize(raw), key, raw, kind=kind)
         elif slot == "job":
             occs = _occupations_in(raw)
             add("job", normalize(raw), key, raw, occupations=occs, text=normalize(raw), retired="retired" in low)
@@ -104,6 +108,14 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
     if role_occupations and not any(c.slot == "job" for c in out):
         out.append(Claim("job", normalize(head), f"role = {role}", None, False,
                          {"key": "role", "raw": role, "occupations": role_occupations, "text": normalize(head), "retired": "retired" in head.lower()}))  # fmt: skip
+    if not any(c.slot == "species" for c in out):
+        # what the role says the persona is ("a wild red fox, not a pet"), else human
+        kind = next((BEINGS[w] for w in re.findall(r"[\w'’-]+", head.lower()) if w in BEINGS), None)
+        if kind is not None:
+            out.append(Claim("species", kind, f"role = {role}", None, False, {"key": "role", "raw": role, "kind": kind}))
+        else:
+            out.append(Claim("species", "human", "species = human (implied)", None, False,
+                             {"key": "species", "raw": "human (implied)", "kind": "human", "strength": 0.85}))  # fmt: skip
     if name and not any(c.slot == "name" for c in out):
         out.append(Claim("name", name.lower(), f"name = {name}", None, False, {"key": "name", "raw": name, "names": _name_tokens(name)}))
     elif name:

@@ -125,6 +125,19 @@ class ClaimLedger:
         gap = min(abs(lo - rhi), abs(rlo - hi))
         return (0.95 if gap >= 2 else 0.6, "")
 
+    def _cmp_species(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        said, kind = c.attrs.get("kind"), r.attrs.get("kind")
+        if not said or not kind:
+            return None
+        if c.negated:
+            return (0.8 * r.strength, "denied") if said == kind else None
+        if said == kind:
+            return None
+        if r.attrs.get("raw") == "human (implied)" and not c.attrs.get("literal"):
+            # "I am a lizard" from a human is usually a figure of speech: evidence, not an alarm
+            return (0.4, "a figure of speech?")
+        return (0.9 * r.strength, "")
+
     def _cmp_name(self, c: Claim, r: Claim) -> tuple[float, str] | None:
         names = r.attrs.get("names") or normalize(r.value).split()
         said = str(c.attrs.get("name") or c.value).lower()

@@ -92,6 +92,31 @@ SPECIES: dict[str, str] = {
 
 PET_SPECIES_WORDS = frozenset(SPECIES)
 
+BEINGS: dict[str, str] = {
+    **{w: k for w, k in SPECIES.items() if " " not in w},
+    **dict.fromkeys("fox,foxes,vixen".split(","), "fox"),
+    **dict.fromkeys("wolf,wolves".split(","), "wolf"),
+    **dict.fromkeys("bear,bears".split(","), "bear"),
+    **dict.fromkeys("owl,owls".split(","), "owl"),
+    **dict.fromkeys("badger,badgers".split(","), "badger"),
+    **dict.fromkeys("deer,stag,doe".split(","), "deer"),
+    **dict.fromkeys("squirrel,squirrels".split(","), "squirrel"),
+    **dict.fromkeys("dragon,dragons".split(","), "dragon"),
+    **dict.fromkeys("human,humans,person,man,woman,guy,girl,boy,lady,gentleman,human being".split(","), "human"),
+    **dict.fromkeys("robot,android,cyborg".split(","), "robot"),
+}  # fmt: skip
+"""What a first-person "I'm a …" can say the speaker *is*: word → kind ("vixen" → fox)."""
+
+BEING_IDIOMS = frozenset(
+    " ".join(p.split())
+    for p in """night owl|lone wolf|early bird|top dog|lucky dog|sly dog|old dog|cool cat|fat cat|scaredy cat|copy cat|guinea pig|
+    lab rat|gym rat|rug rat|pack rat|mall rat|party animal|cat person|dog person|people person|morning person|
+    night person|bird brain|dark horse|work horse|workhorse|cold fish|big fish|odd fish|queer fish|lame duck|
+    sitting duck|mother hen|social butterfly|busy bee|grizzly bear|teddy bear|bear of a|ladies man|family man|
+    man of|woman of|people's person|mama bear|papa bear|pig headed|night bus|fox news|silver fox""".replace("\n", " ").split("|")
+)
+"""Phrases in which an animal word describes a human ("a night owl"), not what the speaker is."""
+
 KIN_CHILD = {"son": "son", "sons": "son", "daughter": "daughter", "daughters": "daughter", "child": "child",
              "children": "child", "kid": "child", "kids": "child", "boy": "son", "girl": "daughter",
              "baby": "child", "twins": "child", "cubs": "child", "cub": "child", "kits": "child",

@@ -84,7 +84,7 @@ ADJS = r"(?:(?:[\w'’-]+)[ ,]+){0,3}?"
 NAME = r"(?P<name>[A-Za-z][a-zà-ÿ'’-]+)"
 PNAME = r"(?P<pname>(?-i:[A-Z][a-zà-ÿ'’-]+))"
 PET_PATTERNS = (
-    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |,? (?:is|was|'s) (?:named|called) |, | )?{PNAME}?", re.I),
+    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |,? (?:is|was|'s|are|were) (?:named |called )?|, | )?{PNAME}?", re.I),
     re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b(?:,? (?:named|called) {PNAME})?", re.I),
     re.compile(rf"\b(?:our|the) (?:family |old |little )?{PETWORD},? (?:named |called )?{PNAME}", re.I),
 )
