@@ -179,11 +179,21 @@ class ChatRuntime:
         self.last_tps = reply.tokens_per_second or self.last_tps
         return reply, Swipe.from_reply(reply, params)
 
-    def score(self, history: Sequence[Message], text: str, turn: int) -> dict[str, Any] | None:
-        """Drift scores of ``text`` as the reply after ``history`` (worker thread)."""
+    def score(self, history: Sequence[Message], text: str, turn: int, *, quick: bool = False) -> dict[str, Any] | None:
+        """Drift scores of ``text`` as the reply after ``history`` (worker thread).
+
+        ``quick``: without the model's log-prob passes (milliseconds), for showing at once.
+        """
         if self.scorer is None:
             return None
+        if quick:
+            return self.scorer.score(list(history), text, turn, model=False).to_dict()
         return self.scorer.score(list(history), text, turn).to_dict()
+
+    @property
+    def scorer_uses_model(self) -> bool:
+        """True when full scores need model passes (then quick scores are worth showing first)."""
+        return self.scorer is not None and getattr(self.scorer, "_model", None) is not None
 
     def probes(self, history: Sequence[Message]) -> list[Any]:
         """Ask the persona's probe questions in forks (worker thread)."""

@@ -173,3 +173,17 @@ def test_probe_judge(persona):
     assert judge_answer(age, "Thirty-four. Why?", ledger)[0]
     assert not judge_answer(age, "I'm 29.", ledger)[0]
     assert not judge_answer(age, "As an AI language model, I don't have an age.", ledger)[0]
+
+
+def test_quick_scores_skip_the_model_and_match_the_no_model_scorer(scorer, persona, embedder, llama_engine):
+    before = llama_engine.stats["prompt_evaluated"]
+    quick = scorer.score(HISTORY, ASSISTANT, 10, model=False)
+    assert llama_engine.stats["prompt_evaluated"] == before  # no model pass at all
+    plain = DriftScorer(persona, engine=None, embedder=embedder).score(HISTORY, ASSISTANT, 10)
+    assert (quick.local, quick.global_, quick.factual) == pytest.approx((plain.local, plain.global_, plain.factual))
+    assert quick.components["quick"] == 1.0 and "model.gap" not in quick.components
+    assert any("quick scores" in e.message for e in quick.evidence)
+    assert quick.global_ > 0.5  # the assistant register alone already flags this reply
+    assert scorer.score(HISTORY, FACTUAL_WRONG, 10, model=False).factual > 0.5
+    full = scorer.score(HISTORY, ASSISTANT, 10)
+    assert "model.gap" in full.components and "quick" not in full.components

@@ -345,3 +345,44 @@ async def test_layout_fits_80x24():
         assert panel.region.right <= 80 and chat_log.region.width >= 40
         assert app.chat.query_one(ChatInput).region.bottom <= 24
         assert panel.query_one("#gauge-global", ScoreGauge).region.width >= 20
+
+
+async def test_quick_scores_show_at_once_and_only_the_full_scores_are_recorded(tmp_path):
+    import threading
+
+    from tests.tui_helpers import FakeScorer, _Score
+
+    release = threading.Event()
+
+    class ModelScorer(FakeScorer):
+        """Full scores wait for ``release`` (the model passes); quick ones come at once."""
+
+        _model = object()
+
+        def score(self, history, reply, turn, model=True):
+            if not model:
+                return _Score(turn, {"local": 0.2, "global": 0.3, "factual": 0.0}, [{"score": "info", "message": "info: quick scores", "turn": None, "data": {}}])
+            release.wait(10)
+            return super().score(history, reply, turn)
+
+    scorer = ModelScorer()
+    app, _engine, _ = make_app(lambda msgs, seed: "I am 29, as an AI assistant would say.", record=True, session_dir=tmp_path, scorer=scorer)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"How old are you?", "enter")
+        chat = app.chat
+        await wait_until(pilot, lambda: (2, 0) in chat.quick_scores)
+        panel = chat.query_one(DriftPanel)
+        await wait_until(pilot, lambda: panel.query_one("#gauge-global", ScoreGauge).value == 0.3)
+        assert chat.conversation.turns[2].swipe.scores is None  # not the conversation's (so not recorded)
+        assert "refining" in str(messages_of(app)[-1].status)
+        release.set()
+        await wait_until(pilot, lambda: not chat.scoring)
+        assert chat.conversation.turns[2].swipe.scores["global"] == 0.8
+        assert panel.query_one("#gauge-global", ScoreGauge).value == 0.8 and not chat.quick_scores
+        recorded = chat.runtime.recorder.path
+    from drifttui.session import load_session
+
+    session = load_session(recorded)
+    assert session.conversation.turns[2].swipe.scores["global"] == 0.8
+    assert b'"global":0.3' not in recorded.read_bytes()  # the quick scores never reached the file

@@ -148,7 +148,7 @@ class DriftScorer:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
-    def score(self, history: Sequence[Message], reply: str, turn: int) -> TurnScore:
+    def score(self, history: Sequence[Message], reply: str, turn: int, *, model: bool = True) -> TurnScore:
         """Score ``reply``, the assistant's answer after ``history``.
 
         Args:
@@ -156,6 +156,10 @@ class DriftScorer:
             reply: The assistant reply to score.
             turn: The reply's turn index (0-based, as in the conversation); earlier turns are numbered
                 ``turn - len(history) + i``.
+            model: False for the *quick* scores: everything but the model's log-prob passes
+                (milliseconds instead of about a second on a laptop CPU), calibrated as the
+                no-model fallback. The TUI shows them at once and replaces them with the full
+                scores when those arrive.
 
         Returns:
             The three scores with evidence and raw components.
@@ -168,7 +172,12 @@ class DriftScorer:
         question = next((m.content for m in reversed(history) if m.role == "user"), None)
 
         factual = self._factual(history, reply, offset, question, evidence, components)
-        lik = self._likelihoods(history, reply, evidence)
+        if model or self._model is None:
+            lik = self._likelihoods(history, reply, evidence)
+        else:
+            lik = None
+            components["quick"] = 1.0
+            evidence.append(Evidence("info", "info: quick scores without the model's log-probs; the full scores follow"))
         global_ = self._global(reply, lik, evidence, components)
         local = self._local(history, reply, offset, lik, evidence, components)
         return TurnScore(turn, local, global_, factual, evidence, components)

@@ -58,6 +58,8 @@ class ChatScreen(Screen):
         self.selected: int | None = None
         """Assistant turn the panel shows (None: the latest)."""
         self.scoring: set[tuple[int, int]] = set()
+        self.quick_scores: dict[tuple[int, int], dict[str, Any] | None] = {}
+        """Quick scores shown while the full ones are computed (never recorded)."""
         self.probe_results: list[Any] = []
         self.probe_turn: int | None = None
         self.start_notes = list(notes or [])
@@ -294,6 +296,9 @@ class ChatScreen(Screen):
     @work(thread=True, group="score")
     def _score_worker(self, turn: int, swipe_id: int, history: list, text: str) -> None:
         try:
+            if self.runtime.scorer_uses_model:
+                quick = self.runtime.score(history, text, turn, quick=True)
+                self.post_message(ScoreReady(turn, swipe_id, text, quick, provisional=True))
             scores = self.runtime.score(history, text, turn)
         except Exception as exc:
             self.post_message(ScoreReady(turn, swipe_id, text, None, f"{type(exc).__name__}: {exc}"))
@@ -302,12 +307,26 @@ class ChatScreen(Screen):
 
     @on(ScoreReady)
     def _score_ready(self, message: ScoreReady) -> None:
-        self.scoring.discard((message.turn, message.swipe_id))
+        key = (message.turn, message.swipe_id)
+        if message.provisional:
+            if key not in self.scoring:
+                return  # the full scores are already here
+        else:
+            self.scoring.discard(key)
+            self.quick_scores.pop(key, None)
         if message.turn >= len(self.conversation.turns):
             return
         turn = self.conversation.turns[message.turn]
         if message.swipe_id >= len(turn.swipes) or turn.swipes[message.swipe_id].text != message.text:
             return  # the conversation moved on (new chat, truncated)
+        if message.provisional:
+            # shown, never recorded: the session keeps only the full scores
+            self.quick_scores[key] = message.scores
+            widget = self.message_widget(message.turn)
+            if widget is not None and widget.swipe_id == message.swipe_id:
+                widget.set_scores(message.scores, "refining…")
+            self._refresh_panel()
+            return
         if message.error:
             self.notify(message.error, title="Scoring failed", severity="warning")
         turn.swipes[message.swipe_id].scores = message.scores
@@ -394,10 +413,10 @@ class ChatScreen(Screen):
                 turn.text,
                 swipe_id=turn.swipe_id,
                 n_swipes=len(turn.swipes),
-                scores=turn.swipe.scores,
+                scores=turn.swipe.scores or self.quick_scores.get((i, turn.swipe_id)),
                 label=turn.label,
                 note=turn.note,
-                status="scoring…" if (i, turn.swipe_id) in self.scoring else "",
+                status=("refining…" if (i, turn.swipe_id) in self.quick_scores else "scoring…") if (i, turn.swipe_id) in self.scoring else "",
                 finish_reason=turn.swipe.finish_reason,
             )
         self._refresh_panel()
@@ -430,7 +449,11 @@ class ChatScreen(Screen):
         return self.conversation.last_assistant
 
     def _refresh_panel(self) -> None:
-        rows = [t.swipe.scores for t in self.conversation.turns if t.role == "assistant" and t.swipe.source != "greeting"]
+        rows = [
+            t.swipe.scores or self.quick_scores.get((i, t.swipe_id))
+            for i, t in enumerate(self.conversation.turns)
+            if t.role == "assistant" and t.swipe.source != "greeting"
+        ]
         self.panel.show_history(rows)
         i = self.shown_turn()
         if i is None or i >= len(self.conversation.turns):
@@ -438,7 +461,8 @@ class ChatScreen(Screen):
             return
         turn = self.conversation.turns[i]
         pending = (i, turn.swipe_id) in self.scoring
-        self.panel.show_turn(i, turn.swipe_id, len(turn.swipes), turn.swipe.scores, pending=pending)
+        scores = turn.swipe.scores or self.quick_scores.get((i, turn.swipe_id))
+        self.panel.show_turn(i, turn.swipe_id, len(turn.swipes), scores, pending=pending)
 
     def _update_context(self) -> None:
         try:

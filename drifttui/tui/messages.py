@@ -60,6 +60,8 @@ class ScoreReady(Message):
     text: str
     scores: dict[str, Any] | None
     error: str | None = None
+    provisional: bool = False
+    """Quick scores (no model passes yet); the full scores follow in another message."""
 
 
 @dataclass
