@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,7 @@ class LlamaEngine:
         self.n_batch = n_batch
         self.n_parallel = n_parallel
         self._lock = threading.RLock()
+        self._decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-decode")
 
         mparams = ll.llama_model_default_params()
         _LOG.clear()
@@ -310,12 +312,24 @@ class LlamaEngine:
             batch.seq_id[i][0] = seq_id
             batch.logits[i] = logits
         batch.n_tokens = len(entries)
-        rc = self._ll.llama_decode(self._ctx, batch)
+        rc = self._run_decode(batch)
         busy = {seq_id for _t, _p, seq_id, _l in entries}
         while rc == 1 and self._evict(busy):  # the KV cache is full: free the stalest slot, retry
-            rc = self._ll.llama_decode(self._ctx, batch)
+            rc = self._run_decode(batch)
         if rc != 0:
             raise EngineError(f"llama_decode failed with code {rc}: {_last_error()}")
+
+    def _run_decode(self, batch) -> int:
+        """``llama_decode`` on the engine's one decode thread, whichever thread asks.
+
+        llama.cpp's CPU backend runs on OpenMP, and libgomp keeps a separate team of
+        worker threads for every thread that starts a parallel region. The TUI calls the
+        engine from several worker threads (chat, scorer, superposition, probes); with a
+        team per caller, the idle teams' spinning workers took the cores from the busy one
+        and replies streamed at ~30 instead of ~60 tokens/s on 2 cores. One decode thread
+        means one team.
+        """
+        return int(self._decoder.submit(self._ll.llama_decode, self._ctx, batch).result())
 
     def _evict(self, busy: set[int]) -> bool:
         """Empty the least recently used sequence not in ``busy``; False when none is left."""
@@ -670,6 +684,8 @@ class LlamaEngine:
             if getattr(self, "_model", None):
                 self._ll.llama_model_free(self._model)
                 self._model = None
+            if getattr(self, "_decoder", None) is not None:
+                self._decoder.shutdown(wait=True)
 
     def __enter__(self) -> LlamaEngine:
         return self

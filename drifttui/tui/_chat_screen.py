@@ -7,6 +7,7 @@ thread workers that post messages back (never blocking the event loop).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import on, work
@@ -58,6 +59,7 @@ class ChatScreen(Screen):
         self.selected: int | None = None
         """Assistant turn the panel shows (None: the latest)."""
         self.scoring: set[tuple[int, int]] = set()
+        self._last_follow = 0.0
         self.quick_scores: dict[tuple[int, int], dict[str, Any] | None] = {}
         """Quick scores shown while the full ones are computed (never recorded)."""
         self.probe_results: list[Any] = []
@@ -227,7 +229,11 @@ class ChatScreen(Screen):
         widget = self.message_widget(message.turn)
         if widget is not None:
             widget.append(message.text)
-            if self.selected is None:
+            # follow the stream at the widget's refresh rate, not per token: on a 2-core
+            # laptop every layout pass here is CPU the model's threads do not get
+            now = time.monotonic()
+            if self.selected is None and now - self._last_follow >= 1 / 15:
+                self._last_follow = now
                 self.chat_log.scroll_end(animate=False)
 
     @on(ReplyDone)
