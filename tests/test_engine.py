@@ -168,3 +168,30 @@ def test_stream_resumes_after_break_on_the_real_model(engine):
         break
     reply = gen.result()
     assert reply.n_tokens >= 1 and reply.text
+
+
+def test_llama_decodes_on_one_thread_whoever_calls(llama_engine):
+    """OpenMP keeps a worker team per calling thread; decoding from one thread keeps one team."""
+    seen: list[str] = []
+    real = llama_engine._ll
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def llama_decode(self, ctx, batch):
+            seen.append(threading.current_thread().name)
+            return real.llama_decode(ctx, batch)
+
+    llama_engine._ll = Recording()
+    try:
+        workers = [
+            threading.Thread(target=lambda: llama_engine.stream([Message("user", "Hi there.")], SamplingParams(max_tokens=4, seed=3)).result()),
+            threading.Thread(target=lambda: llama_engine.logprobs([Message("user", "Hi there.")], "Hello, friend.", slot="plain")),
+        ]
+        for w in workers:
+            w.start()
+            w.join()
+    finally:
+        llama_engine._ll = real
+    assert seen and len(set(seen)) == 1 and seen[0].startswith("llama-decode")
