@@ -191,3 +191,41 @@ def test_a_hedged_short_answer_to_an_age_question_is_an_age_claim(ledger):
     score, conflicts = check(ledger, "I'd say 28 years old.", "How old are you?")
     assert score > 0.5 and "age=34" in conflicts[0].message()
     assert check(ledger, "About 34, give or take.", "How old are you?")[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm not a man who cries easily.",
+        "I'm not a woman of many words.",
+        "I'm no longer a girl, I'm 34.",
+        "I'm not a person who gives up.",
+        "I'm not a boy, obviously.",
+        "I'm just a big bear of a man.",
+        "I'm basically a goldfish.",
+        "I'm just a working dog, same as anyone.",
+        "My cat is Siamese.",
+        "My cat is Always hungry.",
+        "My cat is Lisbon's best mouser.",
+        "My cat is The boss here.",
+    ],
+)
+def test_figures_of_speech_and_descriptions_are_not_contradictions(ledger, reply):
+    score, conflicts = check(ledger, reply)
+    assert score < 0.5, conflicts
+
+
+def test_an_animal_word_in_a_human_role_does_not_make_the_persona_an_animal():
+    for role in ("dog groomer in Leeds", "horse trainer", "chicken farmer", "cat cafe owner", "dog walker"):
+        groomer = ClaimLedger({"age": "40"}, role, "Sam")
+        for reply in ("I'm a woman.", "I'm just a person.", "I'm a man of my word."):
+            assert check(groomer, reply)[0] < 0.5, (role, reply)
+        assert check(groomer, "I'm literally a dog.")[0] > 0.5, role
+
+
+def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
+    fox = ClaimLedger({"species": "red fox"}, "a wild red fox, not a pet", "Bramble")
+    assert check(fox, "I'm a man of my word.")[0] < 0.5
+    assert check(fox, "I'm a cat with a tail.")[0] > 0.5
+    assert check(ledger_for_pets := ClaimLedger({"pet": "a grey cat named Olive"}, "dentist", "Mara"), "My cat's called Luna.")[0] > 0.5
+    assert check(ledger_for_pets, "My cat's called Olive.")[0] == 0.0

@@ -195,3 +195,47 @@ def test_llama_decodes_on_one_thread_whoever_calls(llama_engine):
     finally:
         llama_engine._ll = real
     assert seen and len(set(seen)) == 1 and seen[0].startswith("llama-decode")
+
+
+def test_a_paused_generation_is_closed_on_its_own_thread_and_as_a_context_manager():
+    import threading as th
+
+    from drifttui.engine import Generation, Reply
+
+    lock = th.RLock()
+
+    def pieces():
+        with lock:
+            yield "a"
+            yield "b"
+        return Reply(text="ab", finish_reason="stop", seed=0)
+
+    def free_elsewhere() -> bool:
+        got: list[bool] = []
+        t = th.Thread(target=lambda: got.append(lock.acquire(blocking=False) and (lock.release() or True)))
+        t.start()
+        t.join()
+        return got[0]
+
+    with Generation(pieces()) as gen:
+        next(iter(gen))
+        assert not free_elsewhere()  # a paused stream holds the engine
+    assert free_elsewhere()  # leaving the block closed it
+
+    paused = Generation(pieces())
+    ready, go = th.Event(), th.Event()
+
+    def worker() -> None:
+        next(iter(paused))
+        ready.set()
+        go.wait(5)
+        paused.close()  # on its own thread it closes
+
+    started = th.Thread(target=worker)
+    started.start()
+    ready.wait(5)
+    with pytest.raises(RuntimeError, match="thread that iterated"):
+        paused.close()
+    go.set()
+    started.join()
+    assert free_elsewhere()

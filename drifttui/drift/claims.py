@@ -35,6 +35,7 @@ from drifttui.drift.patterns import (
     HOME_WORDS,
     HYPOTHETICAL,
     JOB_PATTERNS,
+    NOT_PET_NAMES,
     LIKE_RE,
     LIKE_VERBS,
     NAME,
@@ -323,8 +324,11 @@ NP_STOP = re.compile(r"\s+(?:who|that|which|with|and|or|but|from|in|on|of|at|for
 
 def being_kind(np: str) -> str | None:
     """What a noun phrase says a being is, by its head noun: "wild red fox" → fox, "human dog" → dog."""
+    raw = " ".join(re.findall(r"[\w'’-]+", np.lower())[:6])
+    if any(i in raw for i in BEING_IDIOMS):  # before the tail is cut: "a man of my word", "a bear of a man"
+        return None
     words = re.findall(r"[\w'’-]+", NP_STOP.sub("", np.lower()))[:4]
-    if not words or " ".join(words) in BEING_IDIOMS or any(i in " ".join(words) for i in BEING_IDIOMS):
+    if not words:
         return None
     if len(words) >= 2 and " ".join(words[-2:]) in BEINGS:
         return BEINGS[" ".join(words[-2:])]
@@ -336,11 +340,19 @@ def _species(e: str, quote: str, ctx: _Ctx) -> None:
     for m in SPECIES_RE.finditer(e):
         if re.search(r"\b(?:at heart|in spirit|of sorts|in a past life|inside)\b", m.group("np"), re.I):
             continue  # a figure of speech, not what the speaker is
-        kind = being_kind(m.group("np"))
-        if kind is not None:
-            adv = m.group("adv").lower()
-            literal = bool(re.search(r"\b(?:actually|really|literally|truly|honestly|basically|just|only)\b", adv))
-            ctx.add_at(m, "species", kind, quote, "not" in adv.split() or "no longer" in adv, kind=kind, literal=literal)
+        np = m.group("np")
+        if re.match(r"[\w'’ -]*?\s+(?:who|that|which|of)\b", np, re.I):
+            continue  # "a man who cries easily", "a woman of few words": describes a kind of person
+        kind = being_kind(np)
+        if kind is None:
+            continue
+        adv = m.group("adv").lower()
+        negated = "not" in adv.split() or "no longer" in adv
+        head = re.findall(r"[\w'’-]+", NP_STOP.sub("", np.lower()))[-1]
+        if negated and kind == "human" and head not in ("human", "person", "being"):
+            continue  # "I'm not a boy" / "no longer a girl" is about age or sex, not species
+        literal = bool(re.search(r"\b(?:actually|literally)\b", adv))
+        ctx.add_at(m, "species", kind, quote, negated, kind=kind, literal=literal)
 
 
 def _name(e: str, quote: str, ctx: _Ctx) -> None:
@@ -389,6 +401,10 @@ def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
             name = m.groupdict().get("pname")
             if name and (name.lower() in STOPWORDS or name.lower() in SPECIES):
                 name = None
+            if name and m.groupdict().get("verb") and not m.groupdict().get("vcalled"):
+                # "my cat is Luna." names it; "my cat is Siamese", "my dog is Happy when…" do not
+                if name.lower() in NOT_PET_NAMES or not re.match(r"\s*(?:[,.!?;…)]|$|and\b)", e[m.end() :]):
+                    name = None
             key = (species, (name or "").lower())
             if key in seen:
                 continue

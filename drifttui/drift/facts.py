@@ -110,7 +110,7 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
                          {"key": "role", "raw": role, "occupations": role_occupations, "text": normalize(head), "retired": "retired" in head.lower()}))  # fmt: skip
     if not any(c.slot == "species" for c in out):
         # what the role says the persona is ("a wild red fox, not a pet"), else human
-        kind = next((BEINGS[w] for w in re.findall(r"[\w'’-]+", head.lower()) if w in BEINGS), None)
+        kind = being_kind(head) if head else None  # the role's head noun: "a wild red fox", not "a dog groomer"
         if kind is not None:
             out.append(Claim("species", kind, f"role = {role}", None, False, {"key": "role", "raw": role, "kind": kind}))
         else:

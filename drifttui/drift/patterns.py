@@ -84,13 +84,19 @@ ADJS = r"(?:(?:[\w'’-]+)[ ,]+){0,3}?"
 NAME = r"(?P<name>[A-Za-z][a-zà-ÿ'’-]+)"
 PNAME = r"(?P<pname>(?-i:[A-Z][a-zà-ÿ'’-]+))"
 PET_PATTERNS = (
-    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |,? (?:is|was|'s|are|were) (?:named |called )?|, | )?{PNAME}?", re.I),
+    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |(?P<verb>(?:,? (?:is|was|are|were)|'s) )(?P<vcalled>(?:named|called) )?|, | )?{PNAME}?", re.I),
     re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b(?:,? (?:named|called) {PNAME})?", re.I),
     re.compile(rf"\b(?:our|the) (?:family |old |little )?{PETWORD},? (?:named |called )?{PNAME}", re.I),
 )
 NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|keep|had)\s+)(?:any |no )?(?:pets?|animals)\b|\bno (?:pets?|animals)\b", re.I)
 NO_SPECIES_RE = re.compile(rf"\bno {PETWORD}\b", re.I)
 NAMED_PET_RE = re.compile(rf"(?P<pname>(?!(?:Oh|Well|Yes|No|Yeah|Ah|Aye|So|And|But)\b)[A-Z][a-zà-ÿ'’-]+)\??,? (?i:(?:oh|well|ah|yes|yeah|aye)[,!]? )?(?i:he|she|it) is (?i:a|an|the|my) {ADJS}(?i:{PETWORD})\b")
+NOT_PET_NAMES = frozenset(
+    """spanish english french portuguese british american italian german irish scottish welsh russian chinese
+    japanese siamese persian bengal burmese maine sphynx ragdoll abyssinian himalayan norwegian siberian
+    egyptian turkish manx labrador golden lisbon porto""".split()
+)
+"""Capitalised words after "my cat is …" that describe the pet rather than name it (nationalities, breeds)."""
 PRONOUN_PET_RE = re.compile(rf"^(?:\w+[,!]?\s+)?(?:he|she|it) is (?:a|an|the|my) {ADJS}{PETWORD}\b", re.I)
 
 KIN_CHILD_ALT = "|".join(sorted(KIN_CHILD, key=len, reverse=True))

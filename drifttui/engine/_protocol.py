@@ -9,6 +9,7 @@ cached prefix of that slot, so turn *k* only evaluates what is new. Forks
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -19,16 +20,20 @@ class Generation:
     """A streaming reply: iterate for text pieces, then read :attr:`reply`.
 
     One underlying stream: leaving a ``for`` loop early and iterating again (or
-    calling :meth:`result`) continues where it stopped. :meth:`close` abandons
-    the stream (the engine's work on it stops and its lock is released).
+    calling :meth:`result`) continues where it stopped. While a stream is paused
+    half-way it still holds the engine (its lock belongs to the thread iterating
+    it): finish it, or :meth:`close` it on that thread — ``with engine.stream(...) as
+    gen:`` does that on leaving the block.
     """
 
     def __init__(self, pieces: Generator[str, None, Reply]) -> None:
         self._pieces = pieces
         self.reply: Reply | None = None
+        self._thread: threading.Thread | None = None
         self._stream = self._run()
 
     def _run(self) -> Generator[str, None, None]:
+        self._thread = threading.current_thread()
         self.reply = yield from self._pieces
 
     def __iter__(self) -> Iterator[str]:
@@ -43,8 +48,21 @@ class Generation:
         return self.reply
 
     def close(self) -> None:
-        """Stop the stream early; :attr:`reply` stays ``None`` unless it had finished."""
+        """Stop the stream early (the engine's work on it stops and the engine is free again).
+
+        Must be called on the thread that iterated it: the engine's lock cannot be
+        released from another thread.
+        """
+        paused = self._thread is not None and self.reply is None and self._stream.gi_frame is not None
+        if paused and self._thread is not threading.current_thread():
+            raise RuntimeError("close a generation on the thread that iterated it (it holds the engine's lock)")
         self._stream.close()
+
+    def __enter__(self) -> Generation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @runtime_checkable

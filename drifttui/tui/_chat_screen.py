@@ -303,8 +303,12 @@ class ChatScreen(Screen):
     def _score_worker(self, turn: int, swipe_id: int, history: list, text: str) -> None:
         try:
             if self.runtime.scorer_uses_model:
-                quick = self.runtime.score(history, text, turn, quick=True)
-                self.post_message(ScoreReady(turn, swipe_id, text, quick, provisional=True))
+                try:
+                    quick = self.runtime.score(history, text, turn, quick=True)
+                except Exception:  # only a preview: the full scores below say what went wrong
+                    quick = None
+                if quick is not None:
+                    self.post_message(ScoreReady(turn, swipe_id, text, quick, provisional=True))
             scores = self.runtime.score(history, text, turn)
         except Exception as exc:
             self.post_message(ScoreReady(turn, swipe_id, text, None, f"{type(exc).__name__}: {exc}"))
