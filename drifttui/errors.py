@@ -7,6 +7,7 @@ prints it as one line and exits with status 2, never a traceback.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -74,8 +75,6 @@ class TranscriptError(UserError):
 
 def read_text_file(ref: str, what: str) -> str:
     """The text of a UTF-8 file named on the command line (``-`` = stdin); :class:`TranscriptError` naming it otherwise."""
-    import sys
-
     if ref == "-":
         return sys.stdin.read()
     path = Path(ref)

@@ -193,7 +193,7 @@ class ChatRuntime:
     @property
     def scorer_uses_model(self) -> bool:
         """True when full scores need model passes (then quick scores are worth showing first)."""
-        return self.scorer is not None and getattr(self.scorer, "_model", None) is not None
+        return bool(getattr(self.scorer, "uses_model", False))
 
     def probes(self, history: Sequence[Message]) -> list[Any]:
         """Ask the persona's probe questions in forks (worker thread)."""

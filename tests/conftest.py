@@ -17,6 +17,13 @@ def _default_model():
     return DEFAULT_CHAT_MODEL.main_path
 
 
+@pytest.fixture
+def isolated_dirs(tmp_path, monkeypatch):
+    """Cache and sessions directories of the test's own (for tests that write sessions or fake models)."""
+    monkeypatch.setenv("DRIFTTUI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DRIFTTUI_SESSIONS_DIR", str(tmp_path / "sessions"))
+
+
 @pytest.fixture(scope="session")
 def default_model_path():
     return _default_model()

@@ -17,10 +17,7 @@ from drifttui.session.testing import FakeScorer, fake_model, sample_conversation
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRIFTTUI_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("DRIFTTUI_SESSIONS_DIR", str(tmp_path / "sessions"))
+pytestmark = pytest.mark.usefixtures("isolated_dirs")
 
 
 @pytest.fixture

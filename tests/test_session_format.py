@@ -24,10 +24,7 @@ from drifttui.session import migrate
 from drifttui.session.testing import FakeScorer, fake_model, sample_conversation
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRIFTTUI_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("DRIFTTUI_SESSIONS_DIR", str(tmp_path / "sessions"))
+pytestmark = pytest.mark.usefixtures("isolated_dirs")
 
 
 @pytest.fixture

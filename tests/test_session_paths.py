@@ -15,10 +15,7 @@ from drifttui.session.paths import slug
 from drifttui.session.testing import fake_model, sample_conversation
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRIFTTUI_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("DRIFTTUI_SESSIONS_DIR", str(tmp_path / "sessions"))
+pytestmark = pytest.mark.usefixtures("isolated_dirs")
 
 
 def test_sessions_dir_override_and_checkout_default(tmp_path, monkeypatch):

@@ -357,7 +357,7 @@ async def test_quick_scores_show_at_once_and_only_the_full_scores_are_recorded(t
     class ModelScorer(FakeScorer):
         """Full scores wait for ``release`` (the model passes); quick ones come at once."""
 
-        _model = object()
+        uses_model = True
 
         def score(self, history, reply, turn, model=True):
             if not model:

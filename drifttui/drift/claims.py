@@ -24,6 +24,9 @@ from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEING_IDIOMS, BEINGS, 
 from drifttui.drift.patterns import (
     AGE_PATTERNS,
     AI_SELF,
+    DESCRIBES_RE,
+    FIGURE_RE,
+    NP_STOP,
     CHILD_COUNT_RE,
     CHILD_MY_RE,
     CITY_LIKE,
@@ -47,6 +50,7 @@ from drifttui.drift.patterns import (
     NUM,
     ONLY_CHILD_RE,
     PARTNER_MY_RE,
+    SPECIES_RE,
     PAST,
     PET_PATTERNS,
     PLACE,
@@ -318,8 +322,9 @@ def _age(e: str, quote: str, ctx: _Ctx) -> None:
         ctx.add_at(m, "age", f"{base + lo}-{base + hi}", quote, is_negated(e[: m.end()]), lo=base + lo, hi=base + hi, strength=0.9)
 
 
-SPECIES_RE = re.compile(r"\bI am (?P<adv>(?:(?:really|actually|just|only|not|still|also|truly|honestly|definitely|basically|literally|no longer|now)\s+)*)(?:a|an|one) (?P<np>[\w'’ -]{1,60})", re.I)
-NP_STOP = re.compile(r"\s+(?:who|that|which|with|and|or|but|from|in|on|of|at|for|to|by|like|than|as|so|because|when|if|named|called)\b.*$", re.I)
+def _np_words(np: str) -> list[str]:
+    """The words of a noun phrase up to its head: "wild red fox with a limp" → [wild, red, fox]."""
+    return re.findall(r"[\w'’-]+", NP_STOP.sub("", np.lower()))[:4]
 
 
 def being_kind(np: str) -> str | None:
@@ -327,31 +332,25 @@ def being_kind(np: str) -> str | None:
     raw = " ".join(re.findall(r"[\w'’-]+", np.lower())[:6])
     if any(i in raw for i in BEING_IDIOMS):  # before the tail is cut: "a man of my word", "a bear of a man"
         return None
-    words = re.findall(r"[\w'’-]+", NP_STOP.sub("", np.lower()))[:4]
-    if not words:
-        return None
+    words = _np_words(np)
     if len(words) >= 2 and " ".join(words[-2:]) in BEINGS:
         return BEINGS[" ".join(words[-2:])]
-    return BEINGS.get(words[-1])
+    return BEINGS.get(words[-1]) if words else None
 
 
 def _species(e: str, quote: str, ctx: _Ctx) -> None:
     """"I'm a cat with a tail", "I'm just a human" → what the speaker says it is."""
     for m in SPECIES_RE.finditer(e):
-        if re.search(r"\b(?:at heart|in spirit|of sorts|in a past life|inside)\b", m.group("np"), re.I):
-            continue  # a figure of speech, not what the speaker is
         np = m.group("np")
-        if re.match(r"[\w'’ -]*?\s+(?:who|that|which|of)\b", np, re.I):
-            continue  # "a man who cries easily", "a woman of few words": describes a kind of person
+        if FIGURE_RE.search(np) or DESCRIBES_RE.match(np):
+            continue  # "a wolf at heart"; "a man who cries easily", "a woman of few words"
         kind = being_kind(np)
         if kind is None:
             continue
-        adv = m.group("adv").lower()
-        negated = "not" in adv.split() or "no longer" in adv
-        head = re.findall(r"[\w'’-]+", NP_STOP.sub("", np.lower()))[-1]
-        if negated and kind == "human" and head not in ("human", "person", "being"):
+        negated = is_negated(e[m.start() : m.end("np")])
+        if negated and kind == "human" and _np_words(np)[-1] not in ("human", "person", "being"):
             continue  # "I'm not a boy" / "no longer a girl" is about age or sex, not species
-        literal = bool(re.search(r"\b(?:actually|literally)\b", adv))
+        literal = bool(re.search(r"\b(?:actually|literally)\b", m.group("adv"), re.I))
         ctx.add_at(m, "species", kind, quote, negated, kind=kind, literal=literal)
 
 

@@ -91,6 +91,13 @@ PET_PATTERNS = (
 NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|keep|had)\s+)(?:any |no )?(?:pets?|animals)\b|\bno (?:pets?|animals)\b", re.I)
 NO_SPECIES_RE = re.compile(rf"\bno {PETWORD}\b", re.I)
 NAMED_PET_RE = re.compile(rf"(?P<pname>(?!(?:Oh|Well|Yes|No|Yeah|Ah|Aye|So|And|But)\b)[A-Z][a-zà-ÿ'’-]+)\??,? (?i:(?:oh|well|ah|yes|yeah|aye)[,!]? )?(?i:he|she|it) is (?i:a|an|the|my) {ADJS}(?i:{PETWORD})\b")
+SPECIES_RE = re.compile(rf"\bI am (?P<adv>{ADV})(?:a|an|one) (?P<np>[\w'’ -]{{1,60}})", re.I)
+""""I'm a cat with a tail": what the speaker says it is (the head of ``np``)."""
+NP_STOP = re.compile(r"\s+(?:who|that|which|with|and|or|but|from|in|on|of|at|for|to|by|like|than|as|so|because|when|if|named|called)\b.*$", re.I)
+"""Where a noun phrase's head ends."""
+FIGURE_RE = re.compile(r"\b(?:at heart|in spirit|of sorts|in a past life|inside)\b", re.I)
+DESCRIBES_RE = re.compile(r"[\w'’ -]*?\s+(?:who|that|which|of)\b", re.I)
+"""A noun phrase that describes a kind of person rather than naming a species."""
 NOT_PET_NAMES = frozenset(
     """spanish english french portuguese british american italian german irish scottish welsh russian chinese
     japanese siamese persian bengal burmese maine sphynx ragdoll abyssinian himalayan norwegian siberian

@@ -148,6 +148,11 @@ class DriftScorer:
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
+    @property
+    def uses_model(self) -> bool:
+        """True when full scores include model log-prob passes (then :meth:`score` with ``model=False`` is much faster)."""
+        return self._model is not None
+
     def score(self, history: Sequence[Message], reply: str, turn: int, *, model: bool = True) -> TurnScore:
         """Score ``reply``, the assistant's answer after ``history``.
 
