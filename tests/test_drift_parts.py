@@ -87,6 +87,25 @@ def test_fit_reads_the_stated_style():
     assert fit_misses("Mm. Sit down. Open wide.", checks) == []
 
 
+def test_fit_ignores_a_style_cue_the_persona_denies():
+    # "never uses contractions or slang": slang is what the persona does *not* do
+    checks = fit_checks([], "long, careful sentences", "formal, precise; never uses contractions or slang")
+    formal = "I have taught moral philosophy at this university for nearly twenty-five years, principally Kant."
+    assert [m.message for m in fit_misses(formal, checks)] == []
+    assert "uses contractions" in fit_misses("I've taught it, it's fine, don't worry.", checks)[0].message
+    casual = fit_checks([], "casual, internet slang", "")
+    assert fit_misses(formal, casual) and "sounds formal" in fit_misses(formal, casual)[0].message
+    assert not fit_checks([], "hates slang; despises anything informal", "")
+
+
+def test_formality_needs_more_than_one_long_word_and_yields_to_casual_writing():
+    checks = fit_checks(["formal language"], "lowercase, short, deadpan", "")
+    assert fit_misses("celeste. obviously", checks) == []
+    assert fit_misses("sometimes. like 6 viewers on a good day and 3 of them are my sister's alt accounts", checks) == []
+    stiff = "I would recommend consulting the documentation regarding the configuration parameters beforehand."
+    assert any("sounds formal" in m.message for m in fit_misses(stiff, checks))
+
+
 def test_style_shift_is_relative_to_the_personas_own_spread():
     calm = ["Mm. Sit down.", "Nine years. Long enough.", "Crosswords. Black coffee.", "Dogs are fine. Loud, but fine."]
     loud = [

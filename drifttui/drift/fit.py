@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from drifttui.drift.register import register_hits
 from drifttui.drift.style import style_features
-from drifttui.drift.text import fold_quotes
+from drifttui.drift.text import fold_quotes, is_negated
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\U00002600-\U000027bf\U0001f000-\U0001f2ff\u2764\u2728]")
 _GUSH = re.compile(r"\b(?:amazing|wonderful|fantastic|incredible|awesome|adore|magical|so much|the best|beautiful|blessed|lovely)\b", re.I)
@@ -78,8 +78,18 @@ def _contractions(text: str) -> float:
 
 
 def _formal(text: str) -> float:
+    """How formal a reply sounds: long words and no contractions, unless it writes casually.
+
+    The long-word rate is shrunk toward the everyday rate (0.12) with 10 pseudo-words, so
+    "celeste. obviously" (one long word of two) is not formal; lowercase sentence starts,
+    slang and emoji count against formality.
+    """
     f = style_features(text)
-    return max(0.0, min(1.0, (f["long_words"] - 0.12) * 6 + (0.5 if f["contractions"] == 0 and len(text.split()) > 25 else 0.0)))
+    n = len(text.split())
+    long_rate = (f["long_words"] * n + 0.12 * 10) / (n + 10)
+    formal = (long_rate - 0.12) * 6 + (0.5 if f["contractions"] == 0 and n > 25 else 0.0)
+    casual = f["lower_start"] + min(1.0, f["slang"] * 12) + min(1.0, f["emoji"])
+    return max(0.0, min(1.0, formal - casual))
 
 
 def _slang(text: str) -> float:
@@ -111,6 +121,18 @@ _SPEECH_RULES: tuple[tuple[str, float, Callable[[str], float], str], ...] = (
 )
 
 
+_AVERSE = re.compile(r"\b(?:avoids?|avoiding|hates?|despises?|dislikes?|refuses?|free of|instead of)\b")
+
+
+def _cue_negated(voice: str, start: int, end: int) -> bool:
+    """True if the cue at ``voice[start:end]`` is denied in its clause ("never uses contractions or slang").
+
+    A cue that carries its own negation ("no contractions") is matched as a whole and not denied.
+    """
+    clause = re.split(r"[,;:.()]", voice[:start])[-1]
+    return bool(_AVERSE.search(clause)) or is_negated(f"{clause} {voice[start:end]}")
+
+
 def fit_checks(avoid: list[str], speech: str, personality: str) -> list[FitCheck]:
     """The checks a persona's stated style supports (possibly none)."""
     checks: list[FitCheck] = []
@@ -123,7 +145,7 @@ def fit_checks(avoid: list[str], speech: str, personality: str) -> list[FitCheck
                 checks.append(FitCheck(item, weight, test, f"{message}, which the persona avoids ({item})"))
     voice = f"{speech}. {personality}".lower()
     for pattern, weight, test, message in _SPEECH_RULES:
-        m = re.search(pattern, voice)
+        m = next((m for m in re.finditer(pattern, voice) if not _cue_negated(voice, m.start(), m.end())), None)
         if m and message not in seen:
             seen.add(message)
             checks.append(FitCheck(m.group(0), weight, test, f'{message}, but the persona is "{m.group(0)}"'))
