@@ -229,7 +229,7 @@ def report(split: str, rows: list[dict], threshold: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    parser.add_argument("--split", default="all", help="labelled split(s), comma-separated (folders of tests/data/labelled); all = dev,heldout")
     parser.add_argument("--no-model", action="store_true", help="lexical signals only")
     parser.add_argument("--no-embedder", action="store_true")
     parser.add_argument("--threshold", type=float, default=0.5, help="score at which a score 'fires' (default 0.5)")
@@ -240,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true", help="print logistic models fitted on the dev split's components (penalty chosen by leave-one-persona-out AUROC)")
     parser.add_argument("--rescore", action="store_true", help="with --load: recompute scores from components with the current config")
     args = parser.parse_args(argv)
-    splits = ("dev", "heldout") if args.split == "all" else (args.split,)
+    splits = ("dev", "heldout") if args.split == "all" else tuple(args.split.split(","))
+    for split in splits:
+        if not (DATA / "labelled" / split).is_dir():
+            parser.error(f"no labelled split {split!r} in {DATA / 'labelled'}")
     log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     if args.load:
         results = json.loads(Path(args.load).read_text(encoding="utf-8"))

@@ -42,7 +42,7 @@ def test_normalisation_numbers_articles_case():
 def test_facts_become_structured_claims():
     claims = {c.slot: c for c in claims_from_facts(FACTS, "dentist", "Mara Silva")}
     assert claims["age"].attrs["lo"] == 34
-    assert claims["pet"].attrs["pets"] == [{"species": "cat", "name": "Olive"}]
+    assert claims["pet"].attrs["pets"] == [{"species": "cat", "name": "Olive", "kind": "cat"}]
     assert claims["siblings"].attrs["count"] == 1
     assert claims["partner"].attrs["status"] == "single"
 

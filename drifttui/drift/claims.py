@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drifttui.drift.answers import Anchors, topic_claims
 from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEING_IDIOMS, BEINGS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
 from drifttui.drift.patterns import (
     AGE_PATTERNS,
@@ -29,7 +30,6 @@ from drifttui.drift.patterns import (
     NP_STOP,
     CHILD_COUNT_RE,
     CHILD_MY_RE,
-    CITY_LIKE,
     CITY_PATTERNS,
     DECADES,
     DECADE_RE,
@@ -71,7 +71,7 @@ from drifttui.drift.patterns import (
     SKIP_OBJ,
     TURNING,
 )
-from drifttui.drift.places import AMBIGUOUS, canonical_place
+from drifttui.drift.places import canonical_place, is_city, is_common
 from drifttui.drift.text import STOPWORDS, content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
 
 SLOTS = ("name", "age", "species", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes")
@@ -132,7 +132,7 @@ def _resolve_place(phrase: str, lowercase_writer: bool) -> tuple[str | None, str
         capitalised = first[:1].isupper()
         if not capitalised and not lowercase_writer:
             continue
-        if not capitalised and place in AMBIGUOUS and not lowercase_writer:
+        if not capitalised and is_common(surface) and not lowercase_writer:
             continue
         return place, surface
     return None, words[0] if words else ""
@@ -218,7 +218,7 @@ class _Ctx:
         self.claims.append(Claim(slot, value, _quote(quote), self.turn, negated, attrs))
 
 
-def extract_claims(text: str, turn: int | None = None, question: str | None = None) -> list[Claim]:
+def extract_claims(text: str, turn: int | None = None, question: str | None = None, anchors: Anchors | None = None) -> list[Claim]:
     """Every first-person factual claim in a reply.
 
     Args:
@@ -226,6 +226,9 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
         turn: Its turn index (kept on each claim for evidence).
         question: The user message it answers; short answers ("Forty-eight.") to
             direct questions ("How old are you?") count as claims.
+        anchors: The persona's :class:`~drifttui.drift.answers.Anchors` (its pets' and family's
+            names, its likes …), so that answers and passing mentions count too
+            (:func:`~drifttui.drift.answers.topic_claims`).
 
     Returns:
         Claims in reading order (possibly several per slot).
@@ -254,6 +257,11 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
         ctx.bad = []
     if sents and ctx.question and not AI_SELF.search(expand_contractions(sents[0])):
         _answers(sents[0], ctx)
+    said = {c.slot for c in ctx.claims}
+    for claim in topic_claims(text, turn, question, anchors, Claim):
+        if claim.slot in said and claim.slot not in ("pet", "likes", "dislikes", "children", "siblings"):
+            continue  # a set-form claim in the slot says it better
+        ctx.claims.append(claim)
     return _dedupe(ctx.claims)
 
 
@@ -292,7 +300,7 @@ def _home_mention(e: str, quote: str, ctx: _Ctx) -> None:
         if re.search(r"\b(?:from|visit|visiting|trip|near|to)\s*$", before):
             continue
         place, surface = _resolve_place(m.group("place"), ctx.lowercase_writer)
-        if place is not None and place in CITY_LIKE:
+        if place is not None and is_city(place):
             ctx.add_at(m, "city", place, quote, is_negated(e[: m.start("place")] + " " + surface), place=place, surface=surface, strength=0.6)
             return
 
@@ -518,11 +526,7 @@ def _answers(first: str, ctx: _Ctx) -> None:
             name = m.group("name")
             if name.lower() not in STOPWORDS and (name[0].isupper() or ctx.lowercase_writer) and name.lower() not in {"yes", "no", "yeah", "nah", "sure", "okay", "ok", "lol", "haha", "why", "nobody"}:
                 ctx.add("name", name.lower(), first, False, name=name, strength=0.8, answer=True)
-    for slot, pattern in (("city", Q_CITY), ("hometown", Q_HOME)):
-        if pattern.search(q) and slot not in slots:
-            for place in _places_in(first, ctx.lowercase_writer):
-                ctx.add(slot, place, first, False, place=place, surface=place, strength=0.8, answer=True)
-                break
+    # places in answers ("Little town outside Wichita." to "Where'd you grow up?"): drifttui.drift.answers
     if Q_JOB.search(q) and "job" not in slots:
         m = re.match(r"^\W*(?:(?:I am|I'm|I work as|oh|well)[,!.]?\s+)*(?:a|an)\s+(?P<occ>[\w'’-]+(?:\s+[\w'’-]+){0,3})", e, re.I)
         if m:
@@ -532,7 +536,7 @@ def _answers(first: str, ctx: _Ctx) -> None:
 
 
 def _places_in(text: str, lowercase_writer: bool) -> list[str]:
-    """Gazetteer places in ``text`` written as names (capitalised unless the writer never capitalises)."""
+    """Known places in ``text`` written as names (capitalised; a writer who never capitalises: uncommon names only)."""
     out = []
     words = re.findall(r"[\w'’-]+", text)
     i = 0
@@ -541,8 +545,9 @@ def _places_in(text: str, lowercase_writer: bool) -> list[str]:
             chunk = words[i : i + n]
             if len(chunk) < n:
                 continue
-            place = canonical_place(" ".join(chunk))
-            if place and (chunk[0][:1].isupper() or lowercase_writer):
+            surface = " ".join(chunk)
+            place = canonical_place(surface)
+            if place and (chunk[0][:1].isupper() or lowercase_writer and not is_common(surface)):
                 out.append(place)
                 i += n
                 break

@@ -13,9 +13,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from drifttui.drift.answers import fine_kind
+from drifttui.drift.breeds import breeds_in
 from drifttui.drift.claims import Claim, being_kind
 from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEINGS, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
-from drifttui.drift.places import find_places
+from drifttui.drift.places import find_places, resolve
 from drifttui.drift.text import STOPWORDS, content_words, fold_quotes, normalize, parse_int
 
 FACT_KEYS: dict[str, str] = {
@@ -80,7 +82,7 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
             add("name", raw.lower(), key, raw, names=_name_tokens(raw))
         elif slot in ("city", "hometown"):
             places = find_places(raw) or []
-            add(slot, places[0] if places else normalize(raw), key, raw, place=places[0] if places else None, places=places, text=normalize(raw))
+            add(slot, places[0] if places else normalize(raw), key, raw, place=places[0] if places else None, places=places, readings=resolve(raw), text=normalize(raw))
         elif slot == "species":
             kind = being_kind(raw) or next((BEINGS[w] for w in re.findall(r"[\w'’-]+", low) if w in BEINGS), None)
             add("species", kind or normalize(raw), key, raw, kind=kind)
@@ -149,6 +151,7 @@ def _pets_in(text: str) -> list[dict[str, Any]]:
     pets: list[dict[str, Any]] = []
     for part in re.split(r"\s*(?:;|\band\b|\+)\s*", text):
         species = None
+        word = ""
         low = part.lower()
         for word in sorted(SPECIES, key=len, reverse=True):
             if re.search(rf"\b{re.escape(word)}\b", low):
@@ -157,8 +160,12 @@ def _pets_in(text: str) -> list[dict[str, Any]]:
         names = re.findall(r"(?:named|called)\s+([A-Z][\w'’-]+)", part) or [
             n for n in _names_in(part, set(SPECIES)) if n.lower() not in {"african", "grey", "gray", "black", "white", "golden"}
         ]
+        if species is None and breeds_in(part):
+            species = breeds_in(part)[0].species
+            word = species
         if species or names:
-            pets.append({"species": species, "name": names[0] if names else None})
+            kind = fine_kind(word) if species else None
+            pets.append({"species": species, "name": names[0] if names else None, "kind": kind})
     return pets
 
 
@@ -188,6 +195,8 @@ def _partner_in(text: str, none: bool) -> dict[str, Any]:
             break
     if none:
         status = "single"
+    if status is None and re.search(r"\b(?:died|dead|slain|killed|passed away|late)\b", low):
+        status = "widowed"
     kinds = sorted({v for k, v in KIN_PARTNER.items() if re.search(rf"\b{re.escape(k)}\b", low)})
     if status is None and {"wife", "husband"} & set(kinds):
         status = "married"

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from drifttui.drift.answers import GENERIC_KINDS, anchors_from_facts
+from drifttui.drift.breeds import breeds_in, same_breed
 from drifttui.drift.claims import Claim, extract_claims
 from drifttui.drift.facts import claims_from_facts
 from drifttui.drift.patterns import JOB_DOMAINS, JOB_WORDS
 from drifttui.drift.lexicon import OCCUPATION_GROUPS, STATUS_CONFLICTS
-from drifttui.drift.places import country_of
+from drifttui.drift.places import lookup, places_compatible
 from drifttui.drift.text import content_words, normalize
 
 
@@ -72,18 +74,38 @@ def _occupation_compatible(occ: str, fact: Claim) -> bool:
     return any(o.split()[-1] == occ.split()[-1] for o in occs)
 
 
-def _place_compatible(place: str, ref: Claim) -> bool | None:
-    """True/False if we can tell, None if the reference place is unknown to us and differs only textually."""
-    ref_places = list(ref.attrs.get("places") or ([ref.attrs["place"]] if ref.attrs.get("place") else []))
-    if not ref_places:
+def _facts_same_place(a: Claim, b: Claim) -> bool:
+    """Do two place facts (city, hometown) name the same place?"""
+    ra, rb = a.attrs.get("readings") or (), b.attrs.get("readings") or ()
+    if ra and rb:
+        return bool(places_compatible(tuple(ra), tuple(rb)))
+    return fuzz.token_set_ratio(str(a.attrs.get("text", a.value)), str(b.attrs.get("text", b.value))) >= 90
+
+
+def _fact_breed(ref: Claim, pet: dict):
+    """The breed a pet fact names, when it names one pet ("a blue heeler named Rusty")."""
+    if ref.turn is not None:
+        return ref.attrs.get("breed")
+    pets = [p for p in ref.attrs.get("pets") or [] if p.get("name")]
+    if len(pets) != 1:
+        return None
+    found = breeds_in(str(ref.attrs.get("raw", "")))
+    return found[0] if found else None
+
+
+def _place_compatible(place: str, ref: Claim, near: bool = False) -> bool:
+    """Can the claimed ``place`` be where ``ref`` says the persona lives or is from?
+
+    A reference place the gazetteer does not know (a village) is compatible only
+    with a claim that names it too.
+    """
+    readings = ref.attrs.get("readings") or ()
+    if not readings and ref.attrs.get("place"):
+        readings = lookup(str(ref.attrs["place"]))
+    if not readings:
         text = ref.attrs.get("text") or normalize(ref.value)
-        if fuzz.partial_ratio(place, text) >= 90:
-            return True
-        return False  # a gazetteer place versus a place we do not know (a village): different
-    for rp in ref_places:
-        if place == rp or place == country_of(rp) or rp == country_of(place):
-            return True
-    return False
+        return fuzz.partial_ratio(place, text) >= 90
+    return bool(places_compatible(place, tuple(readings), near=near))
 
 
 class ClaimLedger:
@@ -95,9 +117,14 @@ class ClaimLedger:
         name: ``Persona.name`` (also a name fact).
     """
 
-    def __init__(self, facts: dict[str, str], role: str = "", name: str = "") -> None:
+    def __init__(self, facts: dict[str, str], role: str = "", name: str = "", backstory: str = "") -> None:
         self.facts = claims_from_facts(facts, role, name)
         self.fact_slots = {c.slot for c in self.facts}
+        self.anchors = anchors_from_facts(self.facts, backstory)
+
+    def extract(self, text: str, turn: int | None = None, question: str | None = None) -> list[Claim]:
+        """The claims of a reply, read with this persona's anchors (:func:`~drifttui.drift.claims.extract_claims`)."""
+        return extract_claims(text, turn, question, self.anchors)
 
     # ------------------------------------------------------------ comparing
     def compare(self, claim: Claim, ref: Claim) -> tuple[float, str] | None:
@@ -149,7 +176,7 @@ class ClaimLedger:
     def _cmp_places(self, c: Claim, r: Claim) -> tuple[float, str] | None:
         if r.turn is not None and r.attrs.get("place") is None:
             return None
-        ok = _place_compatible(str(c.attrs["place"]), r)
+        ok = _place_compatible(str(c.attrs["place"]), r, bool(c.attrs.get("near")))
         if c.negated:
             return (0.8, "denied") if ok else None
         if ok:
@@ -160,6 +187,11 @@ class ClaimLedger:
         return self._cmp_places(c, r)
 
     def _cmp_hometown(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        if c.attrs.get("same_as_city"):
+            city = next((f for f in self.facts if f.slot == "city"), None)
+            if r.turn is not None or city is None or _facts_same_place(city, r):
+                return None
+            return (0.8, f"the persona lives in {city.attrs.get('raw', city.value)} but is from {r.attrs.get('raw', r.value)}")
         result = self._cmp_places(c, r)
         if result is None or c.negated:
             return result
@@ -218,7 +250,13 @@ class ClaimLedger:
             match = next((p for p in pets if p.get("name") and _same_name(name, p["name"])), None)
             if match is not None:
                 if species and match.get("species") and species != match["species"]:
-                    return (0.9, f"{match['name']} is a {match['species']}")
+                    return (0.9, f"{match['name']} is a {match.get('kind') or match['species']}")
+                kind, fact_kind = c.attrs.get("kind"), match.get("kind")
+                if kind and fact_kind and kind != fact_kind and kind not in GENERIC_KINDS and fact_kind not in GENERIC_KINDS:
+                    return (0.8, f"{match['name']} is a {fact_kind}")
+                breed, fact_breed = c.attrs.get("breed"), _fact_breed(r, match)
+                if breed is not None and fact_breed is not None and not same_breed(breed, fact_breed):
+                    return (0.85, f"{match['name']} is a {fact_breed.name}")
                 return None
             same_species = [p for p in pets if p.get("species") == species]
             if same_species and all(p.get("name") for p in same_species):
@@ -255,8 +293,10 @@ class ClaimLedger:
                 return None
             if (count == 0) != (rcount == 0):
                 return (0.9, f"the persona has {rcount or 'no'} {what}" if r.turn is None else "")
-            if count != rcount and count > 0 and rcount > 0 and rkinds and c.attrs.get("kind") in rkinds:
-                return (0.55, f"the persona has {rcount}")
+            if count != rcount and count > 0 and rcount > 0 and len(rkinds) == 1 and c.attrs.get("kind") in rkinds:
+                return (0.8 if r.turn is None else 0.55, f"the persona has {rcount}")
+            if count != rcount and count > 0 and rcount > 0 and c.attrs.get("kind") == what.rstrip("ren").rstrip("s") and r.turn is None:
+                return (0.75, f"the persona has {rcount}")
             return None
         # "my son", "my brother Tom": existence (and maybe a name)
         if rcount == 0:
@@ -288,6 +328,8 @@ class ClaimLedger:
             return (0.85, "")
         if status == "single" and rstatus in ("married", "partnered", "engaged", "dating"):
             return (0.85, "")
+        if status == "married" and rstatus == "partnered" and set(r.attrs.get("kinds") or []) & {"boyfriend", "girlfriend", "fiance"} and r.turn is None:
+            return (0.7, "the persona is not married")
         if status is None and c.attrs.get("kind") and not c.attrs.get("ex"):
             if rstatus == "single" and r.turn is None:
                 return (0.75, "the persona is single")
@@ -331,6 +373,12 @@ class ClaimLedger:
         """Every contradiction of ``claims`` with the facts or with ``earlier`` (consistent) claims."""
         out: list[Conflict] = []
         for claim in claims:
+            if claim.slot in ("other:being", "other:count"):
+                source = str(claim.attrs.get("source", ""))
+                ref = Claim(claim.slot, str(claim.attrs.get("expected")), source, None, False, {"key": "backstory", "raw": _short(source)})
+                what = f"{claim.attrs.get('being')} is a {claim.attrs.get('expected')}" if claim.slot == "other:being" else f"{claim.attrs.get('expected')} {claim.attrs.get('unit')}s"
+                out.append(Conflict(claim, ref, 0.9 * claim.strength, what))
+                continue
             best: Conflict | None = None
             for ref in self.references(claim.slot, earlier):
                 result = self.compare(claim, ref)
@@ -344,10 +392,15 @@ class ClaimLedger:
         """Claims of earlier replies ``(turn, text, question)`` that contradict nothing before them."""
         kept: list[Claim] = []
         for turn, text, question in replies:
-            claims = extract_claims(text, turn, question)
+            claims = self.extract(text, turn, question)
             bad = {id(c.claim) for c in self.conflicts(claims, kept)}
             kept.extend(c for c in claims if id(c) not in bad and (not c.negated or c.slot == "pet"))
         return kept
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def factual_score(conflicts: Sequence[Conflict]) -> float:

@@ -79,7 +79,8 @@ SPECIES: dict[str, str] = {
                     "rottweiler,dalmatian,schnauzer,mastiff,lurcher,pit bull".split(","), "dog"),
     **dict.fromkeys("cat,cats,kitten,kittens,kitty,tomcat,tabby,moggy,moggie".split(","), "cat"),
     **dict.fromkeys("bird,birds,parrot,parrots,budgie,budgies,parakeet,canary,cockatiel,cockatoo,macaw,african grey,"
-                    "finch,lovebird,chicken,chickens,hen,hens,duck,ducks,goose,pigeon".split(","), "bird"),
+                    "finch,lovebird,chicken,chickens,hen,hens,duck,ducks,goose,pigeon,raven,ravens,crow,crows,magpie,jackdaw,owl,owls,"
+                    "hawk,falcon".split(","), "bird"),
     **dict.fromkeys("ferret,ferrets".split(","), "ferret"),
     **dict.fromkeys("rabbit,rabbits,bunny,bunnies".split(","), "rabbit"),
     **dict.fromkeys("hamster,hamsters,gerbil,gerbils,guinea pig,guinea pigs,mouse,mice,rat,rats,chinchilla".split(","), "rodent"),
@@ -119,7 +120,7 @@ BEING_IDIOMS = frozenset(
 
 KIN_CHILD = {"son": "son", "sons": "son", "daughter": "daughter", "daughters": "daughter", "child": "child",
              "children": "child", "kid": "child", "kids": "child", "boy": "son", "girl": "daughter",
-             "baby": "child", "twins": "child", "cubs": "child", "cub": "child", "kits": "child",
+             "baby": "child", "twins": "child", "boys": "son", "girls": "daughter", "lads": "son", "lasses": "daughter", "cubs": "child", "cub": "child", "kits": "child",
              "pups": "child", "stepson": "son", "stepdaughter": "daughter"}  # fmt: skip
 KIN_SIBLING = {"brother": "brother", "brothers": "brother", "sister": "sister", "sisters": "sister",
                "sibling": "sibling", "siblings": "sibling", "twin": "sibling", "twin brother": "brother",

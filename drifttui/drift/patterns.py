@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES
-from drifttui.drift.places import CITIES
 
 NUM = r"(\d{1,3})"
 ADV = r"(?:(?:really|actually|still|also|just|now|currently|already|honestly|definitely|certainly|only|even|ever|never|not|no longer|do|did|does|have|had|truly|totally|absolutely|genuinely|kind of|sort of|always|usually|mostly|proper|properly|secretly|officially|basically|literally)\s+)*"
@@ -24,7 +23,7 @@ TURNING = r"(?:\s+(?:this|next)\s+(?:year|spring|summer|autumn|fall|winter|month
 AGE_PATTERNS = (
     (re.compile(rf"\bI am {ADV}(?:about |around |nearly |almost |barely |only |just )?{NUM}{AGE_NEXT}(?P<turning>{TURNING})?", re.I), 0),
     (re.compile(rf"\bI (?:will be|am going to be|am turning|turn|will turn) {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), -1),
-    (re.compile(rf"\bI (?:just |recently )?turned {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), 0),
+    (re.compile(rf"(?<!when )(?<!since )(?<!after )(?<!before )(?<!once )(?<!until )(?<!till )\bI (?:just |recently )?turned {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), 0),
     (re.compile(rf"\bmy age is {NUM}\b", re.I), 0),
 )
 DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
@@ -111,7 +110,7 @@ KIN_SIB_ALT = "|".join(sorted((re.escape(k) for k in KIN_SIBLING), key=len, reve
 KIN_PARTNER_ALT = "|".join(sorted((re.escape(k) for k in KIN_PARTNER), key=len, reverse=True))
 COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|both|no|any)"
 FAMILY_ADJ = r"(?:(?:little|younger|older|big|baby|eldest|oldest|youngest|elder|twin|only|grown|teenage|lovely|wee|late|step|half|kid)[\s-]+){0,2}"
-CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?:,? {PNAME})?", re.I)
+CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?:,? {PNAME})?", re.I)
 CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b", re.I)
 NO_CHILD_RE = re.compile(r"\b(?:no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
 SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?:,? {PNAME})?", re.I)
@@ -170,8 +169,7 @@ PAST = re.compile(r"\b(?:when I was|used to|back then|as a (?:kid|child|girl|boy
 Q_AGE = re.compile(r"\bhow old (?:are|r) (?:you|u)\b|\byour age\b|\bwhat age are you\b|\bhow old are you both\b", re.I)
 Q_NAME = re.compile(r"\bwhat(?:'s| is|s) (?:your|ur) (?:real |full |first |actual |proper )?name\b", re.I)
 Q_CITY = re.compile(r"\bwhere (?:do|d'?) ?(?:you|u) (?:live|stay)\b|\bwhere are (?:you|u) (?:based|living|staying|working from)\b|\bwhere(?:'s| is) (?:your )?(?:place|flat|apartment|house)\b", re.I)
-Q_HOME = re.compile(r"\bwhere (?:are|r) (?:you|u) from\b|\bwhere did (?:you|u) grow up\b|\bwhere (?:were|was) (?:you|u) born\b|\bwhere(?:'s| is) home\b|\bgrow up\b|\boriginally from\b", re.I)
+Q_HOME = re.compile(r"\bwhere (?:are|r) (?:you|u) from\b|\bwhere did (?:you|u) grow up\b|\bwhere (?:were|was) (?:you|u) born\b|\bwhere(?:'s| is) home\b|\b(?:did|do) (?:you|u) grow up\b|\bwhere\S* .{0,20}\bgr[eo]w up\b|\boriginally from\b|\bwhere (?:did|were) (?:you|u) (?:hatch|hatched)\b", re.I)
 Q_JOB = re.compile(r"\bwhat do (?:you|u) do(?: for (?:a living|work))?\??$|\bwhat(?:'s| is) (?:your|ur) (?:job|line of work|profession|occupation)\b|\bwhat do (?:you|u) do for (?:a living|work)\b", re.I)
 
-CITY_LIKE = frozenset(CITIES)
 """Places a home mention may name (cities, not regions or countries)."""

@@ -1,15 +1,28 @@
-"""A small gazetteer: well-known cities, regions and countries, with local-name aliases.
+"""The gazetteer: cities, regions and countries, with where they are.
 
 A place claim ("I live in Sydney") can only *contradict* a persona's city if
-we know the claimed name is a place that is not the persona's. Names outside
-this list (neighbourhoods, villages, "the coast") are treated as unknown, never
-as contradictions. Aliases map local or older spellings to one canonical name
-so "Lisboa" and "Lisbon" compare equal.
+we know the claimed name is a place that cannot be the persona's. The table
+(``drifttui/data/gazetteer.tsv.gz``, built by ``scripts/build_gazetteer.py``
+from GeoNames, CC BY 4.0) holds every city of 5,000 people or more with its
+country, first-level region and coordinates, plus US states, the regions of a
+few countries and all countries; :data:`REGIONS` adds well-known areas without
+borders (Yorkshire, Tuscany …). Two places are compatible when one contains
+the other or they lie within a few tens of kilometres (Salford is Manchester,
+for a persona's purposes); a name held by several places (Portland, Bath) is
+compatible if any reading is. Names outside the table (neighbourhoods,
+villages, "the coast") are unknown, never contradictions. :data:`ALIASES` maps
+local or older spellings and abbreviations to one name ("Lisboa", "NYC").
 """
 
 from __future__ import annotations
 
+import gzip
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from drifttui.drift.text import normalize
 
@@ -29,93 +42,6 @@ ALIASES: dict[str, str] = {
     "the netherlands": "netherlands", "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
     "us": "united states", "usa": "united states", "america": "united states", "the states": "united states",
     "the us": "united states", "the uk": "united kingdom",
-}  # fmt: skip
-
-# canonical place → the country (or region) it lies in, for "Porto is in Portugal" style compatibility
-CITIES: dict[str, str] = {
-    # Europe
-    "lisbon": "portugal", "porto": "portugal", "faro": "portugal", "coimbra": "portugal", "braga": "portugal",
-    "madrid": "spain", "barcelona": "spain", "seville": "spain", "granada": "spain", "valencia": "spain",
-    "malaga": "spain", "bilbao": "spain", "cordoba": "spain", "zaragoza": "spain", "cadiz": "spain", "toledo": "spain",
-    "salamanca": "spain", "palma": "spain", "san sebastian": "spain",
-    "paris": "france", "lyon": "france", "marseille": "france", "nice": "france", "bordeaux": "france",
-    "toulouse": "france", "lille": "france", "nantes": "france", "strasbourg": "france",
-    "london": "united kingdom", "manchester": "united kingdom", "birmingham": "united kingdom", "leeds": "united kingdom",
-    "liverpool": "united kingdom", "bristol": "united kingdom", "sheffield": "united kingdom", "york": "united kingdom",
-    "newcastle": "united kingdom", "nottingham": "united kingdom", "oxford": "united kingdom", "cambridge": "united kingdom",
-    "brighton": "united kingdom", "bradford": "united kingdom", "hull": "united kingdom", "leicester": "united kingdom",
-    "coventry": "united kingdom", "bath": "united kingdom", "cardiff": "united kingdom", "swansea": "united kingdom",
-    "edinburgh": "united kingdom", "glasgow": "united kingdom", "aberdeen": "united kingdom", "dundee": "united kingdom",
-    "belfast": "united kingdom", "derry": "united kingdom", "plymouth": "united kingdom", "southampton": "united kingdom",
-    "dublin": "ireland", "cork": "ireland", "galway": "ireland", "limerick": "ireland", "waterford": "ireland",
-    "kilkenny": "ireland", "sligo": "ireland", "ennis": "ireland", "athlone": "ireland",
-    "berlin": "germany", "hamburg": "germany", "munich": "germany", "cologne": "germany", "frankfurt": "germany",
-    "stuttgart": "germany", "dusseldorf": "germany", "dortmund": "germany", "leipzig": "germany", "dresden": "germany",
-    "bremen": "germany", "hanover": "germany", "nuremberg": "germany", "heidelberg": "germany", "bonn": "germany",
-    "freiburg": "germany", "mannheim": "germany",
-    "rome": "italy", "milan": "italy", "naples": "italy", "turin": "italy", "florence": "italy", "venice": "italy",
-    "bologna": "italy", "genoa": "italy", "palermo": "italy", "verona": "italy", "pisa": "italy",
-    "amsterdam": "netherlands", "rotterdam": "netherlands", "the hague": "netherlands", "utrecht": "netherlands",
-    "brussels": "belgium", "antwerp": "belgium", "ghent": "belgium", "bruges": "belgium",
-    "vienna": "austria", "salzburg": "austria", "innsbruck": "austria", "graz": "austria",
-    "zurich": "switzerland", "geneva": "switzerland", "basel": "switzerland", "bern": "switzerland", "lausanne": "switzerland",
-    "copenhagen": "denmark", "aarhus": "denmark", "stockholm": "sweden", "gothenburg": "sweden", "malmo": "sweden",
-    "oslo": "norway", "bergen": "norway", "helsinki": "finland", "reykjavik": "iceland",
-    "warsaw": "poland", "krakow": "poland", "gdansk": "poland", "wroclaw": "poland", "prague": "czechia", "brno": "czechia",
-    "budapest": "hungary", "bucharest": "romania", "sofia": "bulgaria", "belgrade": "serbia", "zagreb": "croatia",
-    "split": "croatia", "ljubljana": "slovenia", "athens": "greece", "thessaloniki": "greece", "istanbul": "turkey",
-    "ankara": "turkey", "izmir": "turkey", "moscow": "russia", "st petersburg": "russia", "kyiv": "ukraine",
-    "odesa": "ukraine", "lviv": "ukraine", "minsk": "belarus", "riga": "latvia", "vilnius": "lithuania",
-    "tallinn": "estonia", "valletta": "malta", "nicosia": "cyprus", "luxembourg": "luxembourg", "monaco": "monaco",
-    # North America
-    "new york": "united states", "los angeles": "united states", "chicago": "united states", "houston": "united states",
-    "phoenix": "united states", "philadelphia": "united states", "san antonio": "united states", "san diego": "united states",
-    "dallas": "united states", "austin": "united states", "san francisco": "united states", "seattle": "united states",
-    "denver": "united states", "boston": "united states", "miami": "united states", "atlanta": "united states",
-    "detroit": "united states", "portland": "united states", "las vegas": "united states", "nashville": "united states",
-    "new orleans": "united states", "minneapolis": "united states", "pittsburgh": "united states", "baltimore": "united states",
-    "washington": "united states", "cleveland": "united states", "cincinnati": "united states", "st louis": "united states",
-    "kansas city": "united states", "tulsa": "united states", "oklahoma city": "united states", "memphis": "united states",
-    "orlando": "united states", "tampa": "united states", "sacramento": "united states", "san jose": "united states",
-    "salt lake city": "united states", "albuquerque": "united states", "milwaukee": "united states", "honolulu": "united states",
-    "anchorage": "united states", "brooklyn": "united states", "newark": "united states", "jersey city": "united states",
-    "buffalo": "united states", "richmond": "united states", "savannah": "united states", "charleston": "united states", "fort worth": "united states", "el paso": "united states",
-    "toronto": "canada", "montreal": "canada", "vancouver": "canada", "calgary": "canada", "edmonton": "canada",
-    "ottawa": "canada", "winnipeg": "canada", "halifax": "canada", "quebec city": "canada", "victoria": "canada",
-    "dartmouth": "canada", "saskatoon": "canada", "regina": "canada", "st john's": "canada",
-    "mexico city": "mexico", "guadalajara": "mexico", "monterrey": "mexico", "cancun": "mexico", "oaxaca": "mexico",
-    "havana": "cuba", "kingston": "jamaica", "san juan": "puerto rico",
-    # South America
-    "sao paulo": "brazil", "rio de janeiro": "brazil", "brasilia": "brazil", "salvador": "brazil",
-    "buenos aires": "argentina", "cordoba argentina": "argentina", "santiago": "chile", "lima": "peru", "cusco": "peru",
-    "bogota": "colombia", "medellin": "colombia", "cartagena": "colombia", "caracas": "venezuela", "quito": "ecuador",
-    "montevideo": "uruguay", "la paz": "bolivia", "asuncion": "paraguay",
-    # Africa
-    "lagos": "nigeria", "abuja": "nigeria", "ibadan": "nigeria", "kano": "nigeria", "accra": "ghana", "kumasi": "ghana",
-    "nairobi": "kenya", "mombasa": "kenya", "cairo": "egypt", "alexandria": "egypt", "johannesburg": "south africa",
-    "cape town": "south africa", "durban": "south africa", "pretoria": "south africa", "casablanca": "morocco",
-    "marrakech": "morocco", "rabat": "morocco", "tunis": "tunisia", "algiers": "algeria", "addis ababa": "ethiopia",
-    "dakar": "senegal", "kinshasa": "congo", "kampala": "uganda", "dar es salaam": "tanzania", "kigali": "rwanda",
-    "harare": "zimbabwe", "lusaka": "zambia", "luanda": "angola", "maputo": "mozambique",
-    # Asia and the Middle East
-    "tokyo": "japan", "osaka": "japan", "kyoto": "japan", "yokohama": "japan", "sapporo": "japan", "nagoya": "japan",
-    "fukuoka": "japan", "hiroshima": "japan", "beijing": "china", "shanghai": "china", "shenzhen": "china",
-    "guangzhou": "china", "chengdu": "china", "hong kong": "china", "wuhan": "china", "xian": "china",
-    "taipei": "taiwan", "seoul": "south korea", "busan": "south korea", "pyongyang": "north korea",
-    "mumbai": "india", "delhi": "india", "new delhi": "india", "bangalore": "india", "chennai": "india",
-    "kolkata": "india", "hyderabad": "india", "pune": "india", "ahmedabad": "india", "jaipur": "india", "goa": "india",
-    "kochi": "india", "lucknow": "india", "karachi": "pakistan", "lahore": "pakistan", "islamabad": "pakistan",
-    "dhaka": "bangladesh", "colombo": "sri lanka", "kathmandu": "nepal", "bangkok": "thailand", "chiang mai": "thailand",
-    "hanoi": "vietnam", "ho chi minh city": "vietnam", "singapore": "singapore", "kuala lumpur": "malaysia",
-    "jakarta": "indonesia", "bali": "indonesia", "manila": "philippines", "cebu": "philippines",
-    "dubai": "united arab emirates", "abu dhabi": "united arab emirates", "doha": "qatar", "riyadh": "saudi arabia",
-    "jeddah": "saudi arabia", "tehran": "iran", "baghdad": "iraq", "beirut": "lebanon", "damascus": "syria",
-    "amman": "jordan", "jerusalem": "israel", "tel aviv": "israel", "kabul": "afghanistan", "tashkent": "uzbekistan",
-    "almaty": "kazakhstan", "ulaanbaatar": "mongolia",
-    # Oceania
-    "sydney": "australia", "melbourne": "australia", "brisbane": "australia", "perth": "australia",
-    "adelaide": "australia", "canberra": "australia", "hobart": "australia", "darwin": "australia", "cairns": "australia",
-    "auckland": "new zealand", "wellington": "new zealand", "christchurch": "new zealand", "queenstown": "new zealand",
 }  # fmt: skip
 
 REGIONS: dict[str, str] = {
@@ -141,24 +67,7 @@ REGIONS: dict[str, str] = {
     "hokkaido": "japan", "okinawa": "japan", "kerala": "india", "tamil nadu": "india", "punjab": "india",
     "bengal": "india", "siberia": "russia", "patagonia": "argentina",
 }  # fmt: skip
-
-COUNTRIES = frozenset(
-    {
-        "portugal", "spain", "france", "united kingdom", "ireland", "germany", "italy", "netherlands", "belgium",
-        "austria", "switzerland", "denmark", "sweden", "norway", "finland", "iceland", "poland", "czechia", "hungary",
-        "romania", "bulgaria", "serbia", "croatia", "slovenia", "greece", "turkey", "russia", "ukraine", "belarus",
-        "latvia", "lithuania", "estonia", "malta", "cyprus", "luxembourg", "monaco", "united states", "canada",
-        "mexico", "cuba", "jamaica", "brazil", "argentina", "chile", "peru", "colombia", "venezuela", "ecuador",
-        "uruguay", "bolivia", "paraguay", "nigeria", "ghana", "kenya", "egypt", "south africa", "morocco", "tunisia",
-        "algeria", "ethiopia", "senegal", "congo", "uganda", "tanzania", "rwanda", "zimbabwe", "zambia", "angola",
-        "mozambique", "japan", "china", "taiwan", "south korea", "north korea", "india", "pakistan", "bangladesh",
-        "sri lanka", "nepal", "thailand", "vietnam", "singapore", "malaysia", "indonesia", "philippines",
-        "united arab emirates", "qatar", "saudi arabia", "iran", "iraq", "lebanon", "syria", "jordan", "israel",
-        "afghanistan", "uzbekistan", "kazakhstan", "mongolia", "australia", "new zealand", "scotland", "wales",
-        "england", "korea", "puerto rico",
-    }
-)  # fmt: skip
-
+"""Areas without borders in the table: each counts as compatible with any place in its country."""
 
 AMBIGUOUS = frozenset(
     {"nice", "bath", "split", "hull", "victoria", "regina", "georgia", "clare", "jersey", "darwin", "cork", "kingston",
@@ -169,32 +78,174 @@ AMBIGUOUS = frozenset(
 )  # fmt: skip
 """Names that are also common words or first names: matched only when written with a capital letter."""
 
+NEAR_KM = 35.0
+"""Two cities this close are the same place for a persona (a suburb, the next town)."""
 
-@lru_cache(maxsize=4096)
+AROUND_KM = 120.0
+"""How far "outside X" or "near X" may be from X."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """One reading of a place name.
+
+    Attributes:
+        key: The folded name it was found under.
+        kind: ``city``, ``admin1`` (a state or province), ``region`` or ``country``.
+        name: Its display name.
+        country: ISO 3166 alpha-2 code.
+        admin1: GeoNames first-level region code (US: the state's letters).
+        lat: Latitude (cities only).
+        lon: Longitude (cities only).
+        population: People (cities and countries).
+        common: The name is also a common English word ("Reading", "Bath").
+    """
+
+    key: str
+    kind: str
+    name: str
+    country: str
+    admin1: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    population: int = 0
+    common: bool = False
+
+
+def fold(name: str) -> str:
+    """The lookup key of a place name: casefolded, accents and dots dropped, "Saint" as "st"."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[.\u2019']", "", text.replace("-", " "))
+    text = re.sub(r"\bsaint\b", "st", text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[Place, ...]]:
+    data = resources.files("drifttui").joinpath("data/gazetteer.tsv.gz").read_bytes()
+    table: dict[str, list[Place]] = {}
+    countries: dict[str, str] = {}
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        key, kind, name, country, admin1, lat, lon, pop, _alt, common = line.split("\t")
+        city = kind == "city"
+        place = Place(key, kind, name, country, admin1, float(lat) if city else None, float(lon) if city else None, int(pop), common == "1")
+        table.setdefault(key, []).append(place)
+        if kind == "country" and _alt == "0":
+            countries[key] = country
+    for key, country_name in REGIONS.items():
+        code = countries.get(fold(country_name))
+        if code and not any(p.kind != "city" for p in table.get(key, [])):
+            table.setdefault(key, []).append(Place(key, "region", key.title(), code))
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _key(name: str) -> str:
+    key = fold(name)
+    return ALIASES.get(key, key)
+
+
+@lru_cache(maxsize=8192)
+def lookup(name: str) -> tuple[Place, ...]:
+    """Every reading of ``name`` (most populous first within a kind), or ``()`` if it is not a place we know."""
+    key = _key(name)
+    table = _table()
+    found = table.get(key)
+    if found is None and key.startswith("the "):
+        found = table.get(ALIASES.get(key[4:], key[4:]))
+    if found is None:
+        plain = normalize(name)
+        found = table.get(ALIASES.get(plain, plain))
+    return found or ()
+
+
 def canonical_place(name: str) -> str | None:
-    """The gazetteer's canonical name for ``name`` (a city, region or country), or None if unknown."""
-    key = " ".join(name.casefold().replace("-", " ").replace(".", "").split())
-    key = ALIASES.get(key, key)
-    if key.startswith("the ") and key[4:] in COUNTRIES | CITIES.keys():
-        key = key[4:]
-    if key in CITIES or key in REGIONS or key in COUNTRIES:
-        return key
-    plain = normalize(name)
-    plain = ALIASES.get(plain, plain)
-    if plain in CITIES or plain in REGIONS or plain in COUNTRIES:
-        return plain
-    return None
+    """The key ``name`` is known under (a city, region or country), or None if unknown."""
+    found = lookup(name)
+    return found[0].key if found else None
 
 
-def country_of(place: str) -> str | None:
-    """The country a canonical place lies in (a country is its own country)."""
-    if place in COUNTRIES:
-        return place
-    return CITIES.get(place) or REGIONS.get(place)
+def is_city(name: str) -> bool:
+    """True if some reading of ``name`` is a city (not only a state or a country)."""
+    return any(p.kind == "city" for p in lookup(name))
+
+
+def is_common(name: str) -> bool:
+    """True if ``name`` is also a common word or first name (then it needs a capital letter and a place cue)."""
+    found = lookup(name)
+    return fold(name) in AMBIGUOUS or any(p.common for p in found) or bool(found) and all(p.kind == "city" and p.population < 20000 for p in found) and len(fold(name)) <= 4
+
+
+def country_of(name: str) -> str | None:
+    """The ISO country code of the main reading of ``name``."""
+    found = lookup(name)
+    return found[0].country if found else None
+
+
+def _km(a: Place, b: Place) -> float:
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
+        return math.inf
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    if outer.country != inner.country:
+        return False
+    if outer.kind in ("country", "region"):
+        return True
+    if outer.kind == "admin1":
+        return inner.kind == "city" and inner.admin1 == outer.admin1 or inner.kind == "admin1" and inner.admin1 == outer.admin1
+    return False
+
+
+def readings_compatible(a: Place, b: Place, radius: float = NEAR_KM) -> bool:
+    """Can ``a`` and ``b`` name the same place (equal, one inside the other, or within ``radius`` km)?"""
+    if a.key == b.key and a.kind == b.kind and a.country == b.country and (a.kind != "city" or _km(a, b) <= radius):
+        return True
+    if _contains(a, b) or _contains(b, a):
+        return True
+    if a.kind == "city" and b.kind == "city":
+        return _km(a, b) <= radius
+    return False
+
+
+def places_compatible(a: str | tuple[Place, ...], b: str | tuple[Place, ...], *, near: bool = False) -> bool | None:
+    """Whether place ``a`` (a name or readings) can be place ``b``; None when either is unknown.
+
+    ``near``: ``a`` was said as "outside/near a", so it may lie up to :data:`AROUND_KM` away.
+    """
+    ra = lookup(a) if isinstance(a, str) else a
+    rb = lookup(b) if isinstance(b, str) else b
+    if not ra or not rb:
+        return None
+    radius = AROUND_KM if near else NEAR_KM
+    return any(readings_compatible(x, y, radius) for x in ra for y in rb)
+
+
+def resolve(text: str) -> tuple[Place, ...]:
+    """The readings of a place written as "City, Region" or "City, Country" (the region narrows the city).
+
+    ``"Portland, Maine"`` → Portland in Maine only; ``"Tulsa, Oklahoma"`` → Tulsa, OK;
+    a single name → all its readings; no known place → ``()``.
+    """
+    names = find_places(text)
+    if not names:
+        return ()
+    first = lookup(names[0])
+    for qualifier in names[1:]:
+        narrowed = tuple(p for p in first if any(_contains(q, p) for q in lookup(qualifier)))
+        if narrowed:
+            return narrowed
+    return first
 
 
 def find_places(text: str) -> list[str]:
-    """Canonical names of every gazetteer place mentioned in ``text`` (longest names first, no overlaps)."""
+    """Keys of every known place mentioned in ``text`` (longest names first, no overlaps)."""
     words = normalize(text).split()
     found: list[str] = []
     i = 0

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drifttui.drift.factual import ClaimLedger
-from drifttui.drift.claims import extract_claims
 from drifttui.drift.register import register_hits
 from drifttui.drift.text import fold_quotes, words_to_digits
 from drifttui.drift.types import Evidence, ProbeResult
@@ -46,7 +45,7 @@ def judge_answer(probe, answer: str, ledger: ClaimLedger | None = None) -> tuple
     if ai:
         return False, f'answers as an AI ("{ai[0].text}")'
     if ledger is not None:
-        conflicts = ledger.conflicts(extract_claims(answer, None, probe.question))
+        conflicts = ledger.conflicts(ledger.extract(answer, None, probe.question))
         if conflicts:
             return False, conflicts[0].message().removeprefix("factual: ")
     expected = [e for e in probe.expect if _norm(e) in low]
@@ -79,7 +78,7 @@ def run_probes(
         reserve: Tokens kept free for the question and the answer beyond ``params.max_tokens``.
     """
     params = params or PROBE_PARAMS
-    ledger = ledger or ClaimLedger(dict(persona.facts), persona.role, persona.name)
+    ledger = ledger or ClaimLedger(dict(persona.facts), persona.role, persona.name, persona.backstory or "")
     system = persona.system_prompt("full") if system_prompt is None else system_prompt
     messages = [m for m in history if m.role != "system"]
     head = [Message("system", system)] if system else []

@@ -32,7 +32,6 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from drifttui.drift.claims import extract_claims
 from drifttui.drift.factual import ClaimLedger, Conflict, factual_score
 from drifttui.drift.fit import fit_checks, fit_misses, fit_score
 from drifttui.drift.likelihood import DEFAULT_SLOTS, Likelihoods, LikelihoodModel
@@ -125,7 +124,7 @@ class DriftScorer:
         self.engine = engine
         self.embedder = embedder
         self.config = config
-        self.ledger = ClaimLedger(dict(persona.facts), getattr(persona, "role", ""), persona.name)
+        self.ledger = ClaimLedger(dict(persona.facts), getattr(persona, "role", ""), persona.name, getattr(persona, "backstory", "") or "")
         style = getattr(persona, "style", None)
         self._avoid = list(getattr(style, "avoid", []) or [])
         self._speech = str(getattr(style, "speech", "") or "")
@@ -229,7 +228,7 @@ class DriftScorer:
                     break
         kept = list(base)
         for turn, text, question in replies[start:]:
-            claims = extract_claims(text, turn, question)
+            claims = self.ledger.extract(text, turn, question)
             bad = {id(c.claim) for c in self.ledger.conflicts(claims, kept)}
             kept.extend(c for c in claims if id(c) not in bad and (not c.negated or c.slot == "pet"))
         with self._lock:
@@ -247,7 +246,7 @@ class DriftScorer:
             else:
                 replies.append((offset + i, m.content, last_user))
         earlier = self._earlier_claims(tuple(replies))
-        claims = extract_claims(reply, offset + len(history), question)
+        claims = self.ledger.extract(reply, offset + len(history), question)
         conflicts: list[Conflict] = self.ledger.conflicts(claims, earlier)
         score = factual_score(conflicts)
         components["factual.claims"] = float(len(claims))

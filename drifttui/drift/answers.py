@@ -1,0 +1,608 @@
+"""Claims a reply makes without saying them in a set form.
+
+:mod:`~drifttui.drift.claims` finds claims stated the usual way ("I'm 34",
+"I grew up in Porto", "my dog Bruno"). Real replies are often less tidy:
+
+* answers — "Seventy-four come August." to "How old are you?"; "Little wheat
+  town outside Wichita." to "Where'd you grow up?"; "Border collie, smart as a
+  whip." to "Is Rusty a good dog?". The question says which fact the answer is
+  about; the first sentences of the reply carry the value;
+* cue sentences — "not since my eighty-fifth birthday", "growing up on my
+  parents' farm in Iowa", "Sheffield born and raised", "my three boys",
+  "I lowkey love horror games": a word that only fits one fact ("birthday",
+  "growing up", a count of one's children, an item the persona is known to like
+  or dislike) anchors the value next to it.
+
+The persona's own facts supply anchors (:class:`Anchors`): the names of its
+pets and family, the breeds of its pets, the things it likes and dislikes, and
+counted or named details of its backstory ("sat on the bench for twenty-two
+years", "the Little Moss series about a shy hedgehog"). Claims found here are
+ordinary :class:`~drifttui.drift.claims.Claim` objects, a little weaker than
+set-form ones, compared by the same ledger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from drifttui.drift.breeds import breeds_in
+from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
+from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
+from drifttui.drift.places import canonical_place, is_common, lookup
+from drifttui.drift.text import content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
+
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+    "hundredth": 100,
+}  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ORDINAL_RE = re.compile(
+    r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-])?(?P<word>" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")\b"
+    r"|\b(?P<digits>\d{1,3})(?:st|nd|rd|th)\b",
+    re.I,
+)
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+FUTURE = re.compile(r"\b(?:next|will|going to|gonna|coming|upcoming|this (?:year|spring|summer|autumn|fall|winter|month|week)|soon|in (?:a|two|three|\d+) (?:weeks?|months?|days?))\b", re.I)
+
+# what a question asks about (beyond the set-form patterns in drifttui.drift.patterns)
+Q_SLOTS: dict[str, re.Pattern[str]] = {
+    "age": re.compile(Q_AGE.pattern + r"|\bbirthday\b|\bwhat year were (?:you|u) born\b|\bhow young\b", re.I),
+    "hometown": re.compile(Q_HOME.pattern + r"|\bhome ?town\b|\bchildhood\b|\braised\b|\bgrowing up\b|\bwhere (?:you|u) (?:grew up|were born|are from|come from)\b|\bwhere do (?:you|u) come from\b", re.I),
+    "city": re.compile(Q_CITY.pattern + r"|\bwhere (?:you|u) live\b|\b(?:your|ur) (?:town|city|neighbou?rhood|village|area|part of the world|neck of the woods)\b|\bnear (?:you|u)\b|\blive (?:now|these days|nowadays)\b|\bwhere(?:abouts)? .{0,20}\blive\b|\bwhere(?:'s| is) (?:your |ur )(?:home|house|place)\b", re.I),
+    "children": re.compile(r"\b(?:kids?|children|child|sons?|daughters?|boys|girls|twins|grand ?(?:children|kids|sons?|daughters?))\b", re.I),
+    "partner": re.compile(r"\b(?:wife|husband|partner|married|marry|boyfriend|girlfriend|spouse|dating|single|seeing (?:any|some)one|significant other|other half|missus|hubby)\b", re.I),
+    "siblings": re.compile(r"\b(?:brothers?|sisters?|siblings?)\b", re.I),
+    "pet": re.compile(r"\b(?:pets?|animals?|" + "|".join(sorted((re.escape(w) for w in SPECIES), key=len, reverse=True)) + r")\b", re.I),
+}  # fmt: skip
+
+ORIGIN_CUE = re.compile(r"\b(?:born|raised|grew up|growing up|brought up|reared|hatched|hometown|home town|childhood|originally|native)\b|\b(?:I am|we are|I come|we come|I hail|I was|we were)\s+(?:\w+\s+){0,2}from\b", re.I)
+HOME_CUE = re.compile(r"\b(?:I|we) (?:\w+ ){0,2}(?:live|lives|living|settled|moved (?:here|to)|bought|rent|stay)\b|\bhere in\b|\b(?:my|our) (?:house|flat|apartment|home|place|cottage|terrace)\b|\bhome (?:now|these days)\b", re.I)
+THIRD_PERSON = re.compile(r"\b(?:he|she|they|his|her|their|it)\b|\b[A-Z][a-z]+(?:'s| is| was| lives| works)\b")
+NEAR_CUE = re.compile(r"\b(?:outside|near|nearby|just out of|out of|north of|south of|east of|west of|close to|by|round|around|up from|down from)\s+$", re.I)
+AWAY_CUE = re.compile(r"\b(?:to|visit|visited|visiting|trip|holiday|vacation|been to|went to|go to|going to|drive to|drove to|across|through|via|toward|towards|over|into|past|route|road|highway|haul|hauled|hauling)\s+(?:the\s+)?$", re.I)
+DURATION_AFTER = re.compile(r"^\s*(?:years?|yrs?)\s+(?:on|of|in|at|as|with|behind|driving|working|teaching|married|together|since|ago|back|now|running|doing|making|playing)\b|^\s*(?:miles?|kids?|children|books?|times?|percent|%|dollars?|pounds?|quid|bucks|minutes?|hours?|days?|weeks?|months?|feet|foot|km|degrees?|people|sheep|ewes|head|of|o'clock|am|pm|a\.m|p\.m)\b", re.I)
+AGE_AFTER = re.compile(rf"^\s*(?:years? (?:old|young|of age)|yrs? old|y/?o|and (?:counting|change)|,|\.|!|;|$|come (?:{MONTHS}|spring|summer|autumn|fall|winter|christmas|easter|next)|this (?:year|spring|summer|autumn|fall|winter|month)|next (?:year|month|week|birthday|spring|summer|autumn|fall|winter)|in (?:{MONTHS})|on (?:{MONTHS}|the)|soon|now|going on|last (?:{MONTHS}|month|week|spring|summer|autumn|fall|winter)|(?:—|–|-)\s)", re.I)
+AGE_BEFORE = re.compile(r"(?:^|\b(?:I am|I'm|am|turned|turning|be|will be|just|only|nearly|almost|about|around|roughly|pushing|barely|over|past|under|coming up on|age|aged|a ripe|a young|a spry|well|oh|um|uh|me|we are|both))\W*$", re.I)
+TURNING_AFTER = re.compile(rf"^\s*(?:come|this|next|in (?:{MONTHS})|soon|on (?:{MONTHS}|the))", re.I)
+APPROX = re.compile(r"\b(?:nearly|almost|pushing|coming up on|going on)\s*$", re.I)
+OVER = re.compile(r"\b(?:over|past|the wrong side of|north of|well past|on the wrong side of)\s*$", re.I)
+
+POSITIVE = r"(?:love|loves|loved|adore|adores|like|likes|enjoy|enjoys|am into|am really into|am big into|am obsessed with|am a (?:big |huge |massive )?fan of|live for|can not get enough of|crave|am mad about|am crazy about|am hooked on|have a soft spot for|am partial to|dig)"
+NEGATIVE = r"(?:hate|hates|hated|loathe|loathes|detest|detests|dislike|dislikes|can not stand|can not bear|can not abide|despise|am not a fan of|am no fan of|am sick of|am tired of|am over|am scared of|am terrified of|am afraid of|avoid|avoids|never touch|steer clear of|have no time for|have no patience for)"
+FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself)\b")
+_LIKE_ADV = r"(?:(?:\w+ly|not|never|no longer|lowkey|low key|highkey|kinda|kind of|sort of|honestly|totally|really|just|still|actually|genuinely|absolutely|seriously|secretly|proper|proper|so|do|did|does|also|always|even|now|all|both)\s+){0,3}"
+LIKE_VERB_RE = re.compile(rf"\bI {_LIKE_ADV}(?P<verb>{POSITIVE}|{NEGATIVE})\b", re.I)
+_POSITIVE_RE = re.compile(POSITIVE, re.I)
+
+TIME_WORDS = frozenset("ago back now since last later old year month week day time long first still".split())
+
+COUNTED_UNITS = re.compile(r"(?P<n>\d{1,4})\s+(?P<unit>years|year|books|titles|novels|albums|kids|children|sheep|ewes|cows|horses|acres|miles|trucks|rigs|boats|restaurants|shops|stores|seasons|marathons|medals|languages|tattoos|patients|students|cases|films|records|songs|games|wins|titles)\b", re.I)
+
+_BACKSTORY_BEING = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+)?)(?:['’]s)?(?: (?:series|books?|stories|story|tales?|comics?|character|mascot))?(?:,)? (?:about|is|was|the|, the|, a|named|called)? ?(?:a|an) (?:[\w'’-]+ ){0,2}?(?P<species>"
+    + "|".join(sorted((re.escape(w) for w in SPECIES if " " not in w), key=len, reverse=True))
+    + r"|fox|wolf|bear|owl|badger|hedgehog|mole|squirrel|otter|deer|dragon|mouse|frog|toad|bee|beetle|snail|penguin|elephant|lion|tiger|monkey)\b"
+)
+BEING_WORDS = frozenset([*SPECIES, "fox", "wolf", "bear", "owl", "badger", "hedgehog", "mole", "squirrel", "otter", "deer", "dragon", "mouse", "frog", "toad", "bee", "beetle", "snail", "penguin", "elephant", "lion", "tiger", "monkey", "vole", "shrew", "rabbit", "hare", "field mouse"])
+_A_BEING = re.compile(r"\b(?:a|an|the) (?:[\w'’-]+ ){0,3}?(?P<being>field mouse|" + "|".join(sorted((re.escape(w) for w in BEING_WORDS), key=len, reverse=True)) + r")\b", re.I)
+
+
+@dataclass
+class Anchors:
+    """What of the persona's facts lets a reply's words be read as a claim.
+
+    Attributes:
+        pet_names: Pet name (lowercase) → its fact (species, name, breed).
+        kin_names: Family member name (lowercase) → slot (``children``, ``siblings``, ``partner``).
+        items: Like/dislike items → slot, with their content words.
+        counts: Counted details of the backstory: ``(n, unit, context words, quote)``.
+        beings: Named beings of the backstory (a series character, a horse) → their kind.
+        city: The persona's city fact (for "I was born here").
+        hometown: Its hometown fact.
+    """
+
+    pet_names: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kin_names: dict[str, str] = field(default_factory=dict)
+    items: list[tuple[str, str, frozenset[str]]] = field(default_factory=list)
+    counts: list[tuple[int, str, frozenset[str], str]] = field(default_factory=list)
+    beings: dict[str, tuple[str, str]] = field(default_factory=dict)
+    city: Any = None
+    hometown: Any = None
+    dead_partner: tuple[str, ...] = ()
+
+    def question_slots(self, question: str) -> set[str]:
+        """The fact slots a user message asks or talks about."""
+        q = fold_quotes(question or "")
+        slots = {slot for slot, pattern in Q_SLOTS.items() if pattern.search(q)}
+        low = q.lower()
+        for name, _pet in self.pet_names.items():
+            if re.search(rf"\b{re.escape(name)}\b", low):
+                slots.add("pet")
+        for name, slot in self.kin_names.items():
+            if re.search(rf"\b{re.escape(name)}\b", low):
+                slots.add(slot)
+        return slots
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "er"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in content_words(text))
+
+
+def _clause_at(text: str, pos: int) -> str:
+    """The clause of ``text`` around character ``pos`` (split at commas, semicolons, "and", "but")."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^,;:()]+?(?=\s+(?:and|but|while|whereas)\s+|[,;:()]|$)", text)]
+    for a, b in spans:
+        if a <= pos < b:
+            return text[a:b]
+    return text
+
+
+def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
+    """:class:`Anchors` from the persona's fact claims (:func:`drifttui.drift.facts.claims_from_facts`) and backstory."""
+    anchors = Anchors()
+    for fact in facts:
+        attrs = fact.attrs
+        if fact.slot == "pet":
+            for pet in attrs.get("pets") or []:
+                if pet.get("name"):
+                    found = breeds_in(str(attrs.get("raw", "")))
+                    anchors.pet_names[pet["name"].lower()] = {**pet, "breed": found[0] if found and len([p for p in attrs.get("pets") or [] if p.get("name")]) == 1 else None}
+        elif fact.slot in ("children", "siblings", "partner"):
+            for name in attrs.get("names") or []:
+                anchors.kin_names[name.lower()] = fact.slot
+            if fact.slot == "partner" and (attrs.get("status") == "widowed" or re.search(r"\b(?:died|dead|slain|killed|passed|late)\b", str(attrs.get("raw", "")), re.I)):
+                anchors.dead_partner = tuple(n.lower() for n in attrs.get("names") or [])
+        elif fact.slot in ("city", "hometown"):
+            setattr(anchors, fact.slot, fact)
+        elif fact.slot in ("likes", "dislikes"):
+            item = str(attrs.get("item", fact.value))
+            words = frozenset(content_words(item))
+            if words:
+                anchors.items.append((item, fact.slot, words))
+    story = words_to_digits(fold_quotes(backstory or ""))
+    for sentence in sentences(story):
+        for m in COUNTED_UNITS.finditer(sentence):
+            unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
+            context = _stems(_clause_at(sentence, m.start())) - {_stem(m.group("unit").lower()), m.group("n")}
+            anchors.counts.append((int(m.group("n")), unit, context, sentence.strip()))
+        for m in _BACKSTORY_BEING.finditer(sentence):
+            name = m.group("name")
+            if name.split()[0].lower() in {"the", "a", "an", "his", "her", "their", "our", "my", "grew", "has", "lives", "born"}:
+                continue
+            anchors.beings[name.lower()] = (m.group("species").lower(), sentence.strip())
+    return anchors
+
+
+@dataclass
+class _Out:
+    turn: int | None
+    claims: list
+    make: Any  # Claim constructor
+
+    def add(self, slot: str, value: str, quote: str, negated: bool = False, **attrs: Any) -> None:
+        q = " ".join(quote.split())
+        self.claims.append(self.make(slot, value, q if len(q) <= 90 else q[:89].rstrip() + "…", self.turn, negated, attrs))
+
+
+def _ok_sentence(sentence: str) -> bool:
+    s = sentence.strip()
+    if not s or s.endswith("?"):
+        return False
+    return not AI_SELF.search(expand_contractions(s))
+
+
+def _drop_unreal(sentence: str) -> str:
+    """The sentence with its hypothetical and reported parts blanked ("…, I was certain I'd be a vet")."""
+    sentence = re.sub(r"\b(\w+)['’]d (had|been|got|gone|done|seen|never|already|just|lived|known)\b", r"\1 had \2", sentence)
+    parts = re.split(r"([,;:()])", sentence)
+    return "".join(" " if i % 2 == 0 and (HYPOTHETICAL.search(expand_contractions(p)) or REPORTED.search(p)) else p for i, p in enumerate(parts))
+
+
+def ordinal_value(word: str) -> int | None:
+    """``"eighty-fifth"`` → 85, ``"85th"`` → 85."""
+    m = _ORDINAL_RE.fullmatch(word.strip())
+    if not m:
+        return None
+    if m.group("digits"):
+        return int(m.group("digits"))
+    return ORDINALS[m.group("word").lower()] + (_TENS[m.group("tens").lower()] if m.group("tens") else 0)
+
+
+# ------------------------------------------------------------------ age
+def _age_cues(e: str, quote: str, out: _Out) -> None:
+    """"my eighty-fifth birthday", "since I turned 40", "seventy-four come August"."""
+    words = expand_contractions(quote)
+    for m in re.finditer(r"\b(?:my|I had my|I celebrated my)\s+(?P<ord>(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-])?\w+)\s+birthday\b", words, re.I):
+        n = ordinal_value(m.group("ord"))
+        if n is None or not 3 <= n <= 120:
+            continue
+        if FUTURE.search(words) or re.search(r"\b(?:till|until|before|for|by)\s+my\s*$", words[: m.start("ord")], re.I):
+            out.add("age", str(n - 1), quote, False, lo=n - 1, hi=n - 1, strength=0.7, cue="birthday ahead")
+        else:
+            out.add("age", f"{n}+", quote, False, lo=n, hi=200, strength=0.8, cue="birthday")
+    for m in re.finditer(r"\bI (?:just |only |recently )?turned (\d{1,3})\b", e, re.I):
+        before = e[: m.start()]
+        if re.search(r"\b(?:when|after|before|since|until|till|once)\s*$", before, re.I):
+            n = int(m.group(1))
+            out.add("age", f"{n}+", quote, False, lo=n, hi=200, strength=0.7, cue="turned")
+            continue
+        n = int(m.group(1))
+        if 3 <= n <= 120:
+            out.add("age", str(n), quote, is_negated(e[: m.end()]), lo=n, hi=n + 1, strength=0.85)
+
+
+def _age_answer(e: str, quote: str, out: _Out) -> bool:
+    """A number that answers "How old are you?" ("Seventy-four come August.", "Oh, 52 and counting.")."""
+    for m in re.finditer(r"\b(\d{1,3})\b", e):
+        n = int(m.group(1))
+        if not 3 <= n <= 120:
+            continue
+        before, after = e[: m.start()], e[m.end() :]
+        if DURATION_AFTER.match(after) or not AGE_AFTER.match(after):
+            continue
+        if before.strip() and not AGE_BEFORE.search(before):
+            continue
+        if APPROX.search(before):
+            lo, hi = n - 3, n - 1
+        elif OVER.search(before):
+            lo, hi = n, n + 9
+        elif TURNING_AFTER.match(after) or re.search(r"\b(?:turning|be|will be)\W*$", before, re.I):
+            lo, hi = n - 1, n
+        else:
+            lo, hi = n, n
+        out.add("age", str(n), quote, is_negated(before + " " + m.group(1)), lo=lo, hi=hi, strength=0.8, answer=True)
+        return True
+    return False
+
+
+def _explicit_age(e: str, quote: str, out: _Out) -> None:
+    """"I am barely three hundred winters old" (any age, for beings that live long)."""
+    for m in re.finditer(r"\bI am (?:\w+ ){0,2}?(\d{1,5}) (?:years?|winters|summers|springs|moons|centuries) (?:old|young)\b", e, re.I):
+        n = int(m.group(1)) * (100 if "centuries" in m.group(0).lower() else 1)
+        before = e[: m.start(1)]
+        lo, hi = (n - 3, n - 1) if re.search(r"\b(?:nearly|almost|pushing)\s+$", before, re.I) else (n, n + 9) if re.search(r"\b(?:over|past)\s+$", before, re.I) else (n, n)
+        out.add("age", str(n), quote, is_negated(e[: m.end(1)]), lo=lo, hi=hi, strength=0.9)
+
+
+# ------------------------------------------------------------- partner
+MARRIED_CUE = re.compile(
+    r"\b(?:our|my) (?:\w+ )?wedding anniversary\b|\b(?:we|I) (?:have|'ve) been married\b"
+    r"|\b(?:we are|we're) (?:still |happily )?married\b|\bmarried (?:for )?\d+ years now\b",
+    re.I,
+)
+
+
+def _partner(e: str, quote: str, out: _Out) -> None:
+    """"Our second wedding anniversary", "twelve years married": married now."""
+    m = MARRIED_CUE.search(e)
+    if m and not is_negated(e[: m.end()]) and not re.search(r"\b(?:was|were|had been)\b", e[max(0, m.start() - 20) : m.start()], re.I):
+        out.add("partner", "married", quote, False, status="married", name=None, strength=0.75)
+
+
+DEATH_WORDS = re.compile(r"\b(?:died|dead|death|passed|gone|late|slain|killed|buried|grave|memory|remember|miss|missed|mourn|lost|rest|heaven|ghost|used to)\b", re.I)
+ALIVE_VERBS = r"(?:is|sleeps|lives|works|wakes|waits|cooks|says|thinks|likes|loves|keeps|makes|snores|reads|sits|stays|calls|tells|complains|grumbles|hums|sings)"
+
+
+def _partner_alive(text: str, quote: str, out: _Out, anchors: Anchors) -> None:
+    """A partner the facts say is dead, spoken of in the present ("Only Ormund, my mate, who sleeps below")."""
+    if not anchors.dead_partner or DEATH_WORDS.search(text):
+        return
+    text = expand_contractions(text)
+    for name in anchors.dead_partner:
+        m = re.search(rf"\b{re.escape(name)}\b(?:[^.!]{{0,40}}?)\b(?:who |he |she |and (?:he|she) )?{ALIVE_VERBS}\b", text, re.I)
+        if m and not re.search(r"\b(?:was|were|had|would|used)\b", m.group(0), re.I):
+            out.add("partner", "married", quote, False, status="married", name=name.title(), strength=0.65, alive=True)
+            return
+
+
+# ------------------------------------------------------------ born here
+BORN_HERE = re.compile(r"\b(?:born|raised|hatched|grew up|bred) (?:and (?:raised|bred) )?(?:right )?here\b|\bnever (?:really )?lived anywhere else\b|\bnever known (?:another|any other) home\b|\bborn and (?:raised|bred) (?:right )?here\b", re.I)
+
+
+def _born_here(e: str, quote: str, out: _Out, anchors: Anchors, asked: set[str], first: bool) -> None:
+    """"I was born here" from a persona whose hometown is not where it lives."""
+    city, home = anchors.city, anchors.hometown
+    if city is None or home is None:
+        return
+    here = BORN_HERE.search(e) or (first and "hometown" in asked and re.match(r"\W*(?:right )?here\b", e, re.I))
+    if not here or is_negated(e[: here.end()]):
+        return
+    out.add("hometown", str(city.value), quote, False, place=city.attrs.get("place"), same_as_city=True, strength=0.75)
+
+
+# ---------------------------------------------------------------- places
+def _place_mentions(sentence: str, lowercase_writer: bool) -> list[tuple[str, str, int, int]]:
+    """``(key, surface, start, end)`` of each place written as a name in ``sentence``."""
+    out = []
+    for m in re.finditer(r"[A-Za-zÀ-ÿ][\w'’.-]*(?:\s+[A-Za-zÀ-ÿ][\w'’.-]*){0,3}", sentence):
+        words = list(re.finditer(r"[A-Za-zÀ-ÿ][\w'’-]*", m.group(0)))
+        i = 0
+        while i < len(words):
+            for n in (4, 3, 2, 1):
+                chunk = words[i : i + n]
+                if len(chunk) < n:
+                    continue
+                surface = m.group(0)[chunk[0].start() : chunk[-1].end()]
+                key = canonical_place(surface)
+                if key is None:
+                    continue
+                capital = surface[:1].isupper()
+                start = m.start() + chunk[0].start()
+                if not capital and not lowercase_writer:
+                    continue
+                if not capital and is_common(surface):
+                    continue
+                if capital and start == 0 and is_common(surface) and not re.match(r"\W*[,.!;]|\W*born\b", sentence[m.start() + chunk[-1].end() :]):
+                    continue  # "Reading between the lines…", "Nice to meet you"
+                end = m.start() + chunk[-1].end()
+                if _inside_name(sentence, start, end) or re.search(r"\bthe\s+$", sentence[:start], re.I) and all(p.kind == "city" for p in lookup(surface)):
+                    i += n
+                    break
+                out.append((key, surface, start, end))
+                i += n
+                break
+            else:
+                i += 1
+    return out
+
+
+_NOT_NAME_PARTS = frozenset("I In From Near Outside Born Raised Up Down Back Here Home Yes No Oh Well Aye Yeah Just And But So Then Now In At On By To Of Around Round Over North South East West Central Downtown Greater Old".split())
+
+
+def _inside_name(sentence: str, start: int, end: int) -> bool:
+    """A place name that is only part of a longer name: "Little Moscow", "Paris Hilton", "Boston Legal"."""
+    before = re.search(r"([A-Z][\w'’-]*)\s+$", sentence[:start])
+    if before and before.group(1) not in _NOT_NAME_PARTS:
+        return True
+    after = re.match(r"\s+([A-Z][\w'’-]*)", sentence[end:])
+    if after and after.group(1) not in _NOT_NAME_PARTS and canonical_place(after.group(1)) is None:
+        return True
+    return False
+
+
+def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first: bool, lowercase_writer: bool, names: frozenset[str] = frozenset()) -> None:
+    mentions = _place_mentions(sentence, lowercase_writer)
+    if not mentions:
+        return
+    origin = bool(ORIGIN_CUE.search(e)) or bool(re.search(r"\bborn and (?:raised|bred)\b|\b(?:lad|lass|girl|boy) (?:from|born)\b", e, re.I))
+    home = bool(HOME_CUE.search(e))
+    for key, surface, start, end in mentions:
+        before = sentence[:start]
+        if AWAY_CUE.search(before) or key in names:
+            continue
+        near = bool(NEAR_CUE.search(before))
+        after = sentence[end:]
+        local_origin = bool(re.match(r"\W*(?:born|bred|raised|lad|lass|girl|boy|native)\b", after, re.I)) or bool(
+            re.search(r"(?:\b(?:born|raised|grew up|growing up|brought up|hatched)\b|\b(?:I am|we are|I come|we come|I hail|originally)\s+from\b)(?:\s+[\w'’]+){0,6}\s+(?:in|on|at|near|outside|around|of)?\s*$", before, re.I)
+        )
+        slot = None
+        if local_origin or origin and "hometown" in asked:
+            slot = "hometown"
+        elif home and FIRST_PERSON.search(e) or (first and "city" in asked and not THIRD_PERSON.search(before)):
+            slot = "city"
+        elif first and "hometown" in asked and not THIRD_PERSON.search(before):
+            slot = "hometown"
+        elif origin and FIRST_PERSON.search(e):
+            slot = "hometown"
+        if slot is None:
+            continue
+        negated = is_negated(before + " " + surface)
+        out.add(slot, key, quote, negated, place=key, surface=surface, near=near, strength=0.75 if slot in asked and first else 0.65, explicit=slot == "hometown" and (local_origin or origin))
+        return
+
+
+# ----------------------------------------------------------------- pets
+SPECIES_VERBS = {
+    "bark": "dog", "barks": "dog", "barking": "dog", "woof": "dog", "woofs": "dog", "wags": "dog", "fetches": "dog",
+    "purr": "cat", "purrs": "cat", "purring": "cat", "meow": "cat", "meows": "cat", "miaow": "cat", "miaows": "cat",
+    "hoot": "owl", "hoots": "owl", "hooting": "owl", "neigh": "horse", "neighs": "horse", "whinnies": "horse",
+    "croak": "raven", "croaks": "raven", "caws": "raven", "squawks": "bird", "chirps": "bird", "tweets": "bird",
+}  # fmt: skip
+"""Verbs only one kind of animal does ("He barks all night" is a dog)."""
+
+GENERIC_KINDS = frozenset({"bird", "dog", "cat", "animal", "pet", "fish", "reptile", "rodent", "horse"})
+_OTHER_ANIMAL = re.compile(r"\b(?:had|has|have|got|owns?|owned|keeps?|kept) (?:a|an|another|two|three|some)\b|\b(?:used to have|another|other|my old|my first|a friend's|next door's|the neighbou?r(?:'s|s')|as a (?:boy|girl|kid|child|lad|lass))\b", re.I)
+_SPECIES_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in [*SPECIES, "owl", "owls", "raven", "ravens", "crow", "crows", "magpie", "hawk", "falcon"]), key=len, reverse=True)) + r")\b", re.I)
+
+
+def fine_kind(word: str) -> str:
+    """The animal a word names, singular: "Owls" → owl, "kitten" → cat, "ravens" → raven."""
+    w = word.lower()
+    if w in SPECIES and SPECIES[w] in ("dog", "cat", "rabbit", "ferret", "horse", "goat", "pig"):
+        return SPECIES[w]
+    return w[:-1] if w.endswith("s") and w[:-1] in {*SPECIES, "owl", "raven", "crow"} else w
+
+
+def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about: dict[str, Any] | None) -> None:
+    """What the persona says its pet is: "Border collie, smart as a whip" of a blue heeler; "He hoots at riddles" of a raven."""
+    low = e.lower()
+    pet = None
+    for name, p in anchors.pet_names.items():
+        if re.search(rf"\b{re.escape(name)}\b", low):
+            pet = p
+    if pet is None:
+        pet = about
+    if pet is None or _OTHER_ANIMAL.search(e):
+        return
+    name = pet["name"]
+    for breed in breeds_in(e):
+        species = breed.species
+        art = re.search(rf"\b(?:a|an)\s+(?:[\w'’-]+\s+){{0,2}}{re.escape(breed.name.split()[0])}", e, re.I)
+        if art and not re.search(r"(?:\bis|'s|\bwas|\bhe's|\bshe's)\s+$", e[: art.start()], re.I):
+            continue  # "June had a collie": another animal
+        out.add("pet", f"{breed.name} {name.lower()}", quote, False, species=species, name=name, breed=breed, bound=True, strength=0.8)
+        return
+    for m in _SPECIES_WORD.finditer(e):
+        word = m.group(1).lower()
+        if re.search(r"\b(?:a|an|some|any|the other|other|no)\s+(?:\w+\s+)?$", e[: m.start()], re.I) and not re.search(rf"\b{re.escape(name.lower())}\b", low):
+            continue  # "a cat came by" is another animal
+        kind = fine_kind(word)
+        if kind == pet.get("kind") or SPECIES.get(word) == pet.get("species") and kind in GENERIC_KINDS:
+            continue  # "best dog I ever had" of a dog says nothing new
+        out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(word, SPECIES.get(kind, "bird" if kind in ("owl", "raven", "crow") else kind)), kind=kind, name=name, bound=True, strength=0.7)
+        return
+    for m in re.finditer(r"\b(?:he|she|it)\s+(\w+)", e, re.I):
+        kind = SPECIES_VERBS.get(m.group(1).lower())
+        if kind:
+            out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(kind, "bird" if kind in ("owl", "raven") else kind), kind=kind, name=name, bound=True, strength=0.65)
+            return
+
+
+def _beings(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> None:
+    """A named being of the backstory described as another kind ("Little Moss … a tiny field mouse" for a hedgehog)."""
+    low, q = e.lower(), question.lower()
+    for name, (kind, source) in anchors.beings.items():
+        if name not in low and name not in q:
+            continue
+        for m in _A_BEING.finditer(e):
+            said = m.group("being").lower()
+            said_kind = SPECIES.get(said, said)
+            if said_kind in (kind, SPECIES.get(kind, kind)) or said.rstrip("s") == kind.rstrip("s"):
+                return
+            if is_negated(e[: m.end()]):
+                continue
+            out.add("other:being", f"{name} {said}", quote, False, being=name, kind=said, expected=kind, source=source, strength=0.7)
+            return
+
+
+# -------------------------------------------------------------- family
+_CHILD_KIN = "|".join(sorted((re.escape(k) for k in KIN_CHILD if k not in ("baby", "cub", "cubs", "kits", "pups")), key=len, reverse=True))
+_COUNT = r"(?P<count>two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|both)"
+MY_COUNT_KIN = re.compile(rf"\b(?:my|our|the) {_COUNT} (?:(?:little|grown|lovely|wee|young|older|beautiful|wonderful|amazing|boisterous|great)\s+)?(?P<kin>{_CHILD_KIN})\b", re.I)
+HAVE_COUNT_KIN = re.compile(rf"\b(?:I|we) (?:\w+ ){{0,2}}(?:have|have got|got|raised|had)\s+{_COUNT} (?:(?:little|grown|lovely|wee|young|older|beautiful|great)\s+)?(?P<kin>{_CHILD_KIN})\b", re.I)
+_SIB_KIN = "|".join(sorted((re.escape(k) for k in KIN_SIBLING if " " not in k), key=len, reverse=True))
+MY_COUNT_SIB = re.compile(rf"\b(?:my|our) {_COUNT} (?:(?:little|big|older|younger|baby|elder)\s+)?(?P<kin>{_SIB_KIN})\b", re.I)
+
+
+MY_N_ANSWER = re.compile(rf"^\W*(?:\w+[,!.]?\s+){{0,2}}?(?:my|our|the) {_COUNT}(?=\s*[,.;!?—–-]|\s+(?:they|are|have|both|all)\b)", re.I)
+N_KIN_I = re.compile(rf"\b{_COUNT} (?P<kin>{_CHILD_KIN}) (?:I|we) (?:made|had|raised|have|brought up)\b", re.I)
+
+
+def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first: bool = False) -> None:
+    if first and asked and "children" in asked:
+        m = MY_N_ANSWER.match(e) or N_KIN_I.search(e)
+        if m and count_of(m.group("count")) is not None:
+            n = count_of(m.group("count"))
+            out.add("children", f"{n} child", quote, False, kind="child", name=None, count=n, strength=0.75)
+            return
+    for m in N_KIN_I.finditer(e):
+        n = count_of(m.group("count"))
+        if n is not None:
+            out.add("children", f"{n} {KIN_CHILD[m.group('kin').lower()]}", quote, False, kind=KIN_CHILD[m.group("kin").lower()], name=None, count=n, strength=0.75)
+    for pattern, slot, kin_map in ((MY_COUNT_KIN, "children", KIN_CHILD), (HAVE_COUNT_KIN, "children", KIN_CHILD), (MY_COUNT_SIB, "siblings", KIN_SIBLING)):
+        for m in pattern.finditer(e):
+            n = count_of(m.group("count"))
+            if n is None:
+                continue
+            kin = kin_map[m.group("kin").lower()]
+            if is_negated(e[: m.end()]):
+                continue
+            out.add(slot, f"{n} {kin}", quote, False, kind=kin, name=None, count=n, strength=0.8)
+
+
+# ---------------------------------------------------------- likes, dislikes
+def _likes(e: str, quote: str, out: _Out, anchors: Anchors) -> None:
+    """A first-person like or dislike of an item the persona's facts name ("I lowkey love horror games")."""
+    if not anchors.items:
+        return
+    for m in LIKE_VERB_RE.finditer(e):
+        verb = m.group("verb")
+        positive = bool(_POSITIVE_RE.fullmatch(verb))
+        rest = e[m.end() : m.end() + 60]
+        rest = re.split(r"[.;!?]|\bbut\b|\bthough\b|\bexcept\b", rest, maxsplit=1)[0]
+        obj_words = set(content_words(rest))
+        if not obj_words:
+            continue
+        for item, _slot, words in anchors.items:
+            shared = words & obj_words
+            if not shared or len(shared) / len(words) < 0.5 and fuzz.partial_ratio(normalize(item), normalize(rest)) < 90:
+                continue
+            polarity = positive
+            if is_negated(e[m.start() : m.start("verb")] + " x"):
+                polarity = not polarity
+            slot = "likes" if polarity else "dislikes"
+            out.add(slot, normalize(item), quote, False, item=item, strength=0.8)
+            break
+
+
+# -------------------------------------------------------- backstory counts
+def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> None:
+    """"After thirty-five years on the bench" vs "sat on the High Court bench for twenty-two years"."""
+    if not anchors.counts:
+        return
+    for m in COUNTED_UNITS.finditer(e):
+        unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
+        n = int(m.group("n"))
+        context = (_stems(_clause_at(e, m.start())) | _stems(question)) - {_stem(m.group("unit").lower()), m.group("n")}
+        if re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|roughly|some|like)\s*$", e[: m.start()], re.I):
+            continue
+        for fn, funit, fcontext, source in anchors.counts:
+            if funit != unit or fn == n:
+                continue
+            shared = (context & fcontext) - TIME_WORDS
+            if shared and abs(fn - n) >= max(2, 0.15 * fn):
+                out.add("other:count", f"{n} {unit}", quote, False, n=n, unit=unit, expected=fn, source=source, shared=sorted(shared), strength=0.65)
+                return
+
+
+def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anchors | None, make: Any) -> list:
+    """Claims implied by what ``text`` answers or talks about (see the module docstring).
+
+    Args:
+        text: The reply.
+        turn: Its turn index.
+        question: The user message it answers.
+        anchors: The persona's anchors (None: only persona-independent cues).
+        make: The :class:`~drifttui.drift.claims.Claim` class.
+    """
+    anchors = anchors or Anchors()
+    question = fold_quotes(question or "")
+    asked = anchors.question_slots(question)
+    out = _Out(turn, [], make)
+    lowercase_writer = not any(c.isupper() for c in text)
+    about_pet = None
+    if "pet" in asked:
+        named = [p for n, p in anchors.pet_names.items() if re.search(rf"\b{re.escape(n)}\b", question.lower())]
+        yours = re.search(r"\b(?:your|ur|that|the) (?:\w+ )?(?:pets?|" + "|".join(sorted((re.escape(w) for w in SPECIES), key=len, reverse=True)) + r")\b", question, re.I)
+        about_pet = named[0] if named else (next(iter(anchors.pet_names.values())) if len(anchors.pet_names) == 1 and yours else None)
+    people = frozenset([*anchors.pet_names, *anchors.kin_names])
+    sents: Sequence[str] = sentences(fold_quotes(text))
+    _partner_alive(fold_quotes(text), sents[0] if sents else text, out, anchors)
+    for index, sentence in enumerate(sents):
+        if not _ok_sentence(sentence):
+            continue
+        sentence = _drop_unreal(sentence)
+        e = words_to_digits(expand_contractions(sentence))
+        first = index < 2
+        n_before = len(out.claims)
+        _age_cues(e, sentence, out)
+        _explicit_age(e, sentence, out)
+        _partner(e, sentence, out)
+        _born_here(e, sentence, out, anchors, asked, index == 0)
+        if first and "age" in asked and not any(c.slot == "age" for c in out.claims):
+            _age_answer(e, sentence, out)
+        _places(sentence, e, sentence, out, asked, first, lowercase_writer, people)
+        if about_pet is not None and _OTHER_ANIMAL.search(e):
+            about_pet = None  # "I had a collie as a boy": from here on, another animal
+        _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 else None)
+        _beings(sentence, e, sentence, out, anchors, question if first else "")
+        _family(e, sentence, out, asked, first)
+        _likes(e, sentence, out, anchors)
+        _counts(e, sentence, out, anchors, question if first else "")
+        del n_before
+    return out.claims
