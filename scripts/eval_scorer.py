@@ -74,10 +74,10 @@ def score_split(split: str, engine, embedder, log) -> list[dict]:
 FEATURES = {
     "global": ("gap", "register", "fit"),
     "global-nomodel": ("register", "fit"),
-    "local": ("gap", "lift", "style", "meaning", "fit"),
-    "local-noembed": ("gap", "lift", "style", "fit"),
-    "local-nomodel": ("style", "meaning", "fit"),
-    "local-nomodel-noembed": ("style", "fit"),
+    "local": ("gap", "style", "meaning", "voice", "fit"),
+    "local-noembed": ("gap", "style", "voice", "fit"),
+    "local-nomodel": ("style", "meaning", "voice", "fit"),
+    "local-nomodel-noembed": ("style", "voice", "fit"),
 }
 
 
@@ -86,7 +86,8 @@ def signals(components: dict) -> dict[str, float]:
     gap = components.get("model.gap_shrunk", 0.0)
     return {
         "gap": -gap,
-        "lift": -components.get("model.lift_shrunk", 0.0),
+        "voice": components.get("local.voice_z", 0.0),
+        "turn": components.get("local.turnaround", 0.0),
         "register": components.get("global.register", 0.0),
         "fit": components.get("global.fit", 0.0),
         "style": float(np.log1p(components.get("local.style", 0.0))),
@@ -170,6 +171,8 @@ def fit_models(rows: list[dict], penalties: Sequence[float] = PENALTIES) -> None
     for name, feats in FEATURES.items():
         bias, coef = fit_logit(*_design(rows, name), chosen[name])
         weights = ", ".join(f'("{f}", {c:.2f})' for f, c in zip(feats, coef))
+        if name.startswith("local"):
+            weights += ', ("turn", TURNAROUND_WEIGHT)'  # set by hand: too rare to fit
         print(f'    "{name}": Logit({bias + BIAS_SHIFT:.2f}, ({weights},)),  # L2 {chosen[name]:g}')
     print("}")
 
@@ -237,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", help="write per-turn results (JSON) here")
     parser.add_argument("--load", help="report on saved per-turn results instead of scoring")
     parser.add_argument("--verbose", action="store_true", help="list missed drift and false alarms")
-    parser.add_argument("--fit", action="store_true", help="print logistic models fitted on the dev split's components (penalty chosen by leave-one-persona-out AUROC)")
+    parser.add_argument("--fit", action="store_true", help="print logistic models fitted on the chosen splits' components, pooled (penalty chosen by leave-one-persona-out AUROC)")
     parser.add_argument("--rescore", action="store_true", help="with --load: recompute scores from components with the current config")
     args = parser.parse_args(argv)
     splits = ("dev", "heldout") if args.split == "all" else tuple(args.split.split(","))
@@ -265,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         if engine is not None:
             engine.close()
     if args.fit:
-        fit_models(results["dev"])
+        fit_models([r for split in splits for r in results[split]])
         return 0
     summary = [report(split, results[split], args.threshold) for split in splits if split in results]
     if args.verbose:

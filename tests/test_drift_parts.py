@@ -8,7 +8,8 @@ import numpy as np
 
 from drifttui.drift import DriftScorer
 from drifttui.drift.fit import fit_checks, fit_misses
-from drifttui.drift.likelihood import LikelihoodModel, window_start
+from drifttui.drift.likelihood import LikelihoodModel
+from drifttui.lab.simulator import window_start
 from drifttui.drift.local import style_shift
 from drifttui.drift.register import register_hits, register_score
 from drifttui.engine import Message, TokenLogprobs
@@ -34,7 +35,7 @@ def test_history_window_moves_in_blocks_and_starts_on_a_user_turn():
 class FakeEngine:
     """Records logprobs calls; slots as named."""
 
-    def __init__(self, slots=("main", "plain", "score", "score-plain", "score-history")):
+    def __init__(self, slots=("main", "plain", "score", "score-plain")):
         self.slots = set(slots)
         self.calls: list[tuple[str, int]] = []
 
@@ -52,16 +53,15 @@ class FakeEngine:
 
 def test_likelihood_contexts_use_their_own_slots_and_cache_by_text():
     engine = FakeEngine()
-    model = LikelihoodModel(engine, "You are X.", window=8, block=8)
+    model = LikelihoodModel(engine, "You are X.")
     history = chat(30) + [Message("user", "hi")]
     lik = model.measure(history, "a b c")
     calls = dict(engine.calls)
-    assert set(calls) == {"score", "score-plain", "score-history"}
-    assert calls["score-plain"] == 1 and calls["score"] == 2  # neither gap context sees the history
-    assert 1 + 8 <= calls["score-history"] <= 1 + 15  # system + a bounded window
-    assert lik.gap == 1.0 and lik.lift == 0.0
+    assert set(calls) == {"score", "score-plain"}
+    assert calls["score-plain"] == 1 and calls["score"] == 2  # neither context sees the history: cost does not grow
+    assert lik.gap == 1.0
     model.measure(history, "a b c")
-    assert len(engine.calls) == 3  # cached by text
+    assert len(engine.calls) == 2  # cached by text
 
 
 def test_missing_engine_slots_degrade_with_a_clear_message():

@@ -22,6 +22,7 @@ _EMOJI = re.compile("[\U0001f300-\U0001faff\U00002600-\U000027bf\U0001f000-\U000
 _GUSH = re.compile(r"\b(?:amazing|wonderful|fantastic|incredible|awesome|adore|magical|so much|the best|beautiful|blessed|lovely)\b", re.I)
 _APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|forgive me|my bad|my apologies)\b", re.I)
 _PLEASANTRY = re.compile(r"\b(?:have a (?:nice|great|good|lovely) (?:day|one|evening)|nice to meet you|thank you so much|hope you(?:'re| are) (?:well|doing well)|take care)\b", re.I)
+_NETSPEAK = re.compile(r"\b(?:lol|lmao|omg|tbh|ngl|fr|lowkey|highkey|no cap|bussin|slay|vibes?|vibing|sus|rizz|bestie|literally dying|idk|imo|btw|brb|ikr|smh)\b", re.I)
 _TECH = re.compile(r"\b(?:phone|phones|computer|internet|online|app|email|website|car|cars|television|tv|wifi|smartphone|laptop)\b", re.I)
 _ADVICE = re.compile(r"\b(?:you should|I (?:would )?(?:recommend|suggest|advise)|try to|make sure (?:to|you)|it(?:'s| is) important to)\b", re.I)
 _QUESTION = re.compile(r"\?")
@@ -107,7 +108,8 @@ _RULES: tuple[tuple[str, float, Callable[[str], float], str], ...] = (
     (r"offers? (?:to|of) help|customer[- ]service|assistant|helpful|service phrases", 0.6, _register(("service", "ai")), "uses assistant service phrases"),
     (r"lectur|textbook|explaining like a teacher|teacher-?like|counsell?or|therapy jargon|advice", 0.45, _register(("generic",)), "explains like a textbook or an assistant"),
     (r"giving advice", 0.4, _count(_ADVICE, 2), "gives advice"),
-    (r"technology|modern", 0.4, _count(_TECH, 2), "mentions modern technology"),
+    (r"technology|modern (?:things|inventions|devices|gadgets|world|life|references|concepts|ideas)|anachronis|\binternet\b|computers|gadgets", 0.4, _count(_TECH, 2), "mentions modern technology"),
+    (r"modern slang|internet (?:slang|talk)|netspeak|text-?speak", 0.35, _count(_NETSPEAK, 2), "uses internet slang"),
     (r"formal language|formality", 0.35, _formal, "sounds formal"),
     (r"slang", 0.35, _slang, "uses slang"),
     (r"(?:no|never|avoid\w*|without)\W+(?:\w+\W+){0,2}contractions", 0.4, _contractions, "uses contractions"),

@@ -10,7 +10,13 @@ so that a persona's natural variation does not alarm:
   for very short replies whose rates are noisy);
 * **meaning** — sentence embeddings: similarity of the reply to the recent
   replies' centroid, against the leave-one-out similarities of the window
-  itself.
+  itself;
+* **voice** — the same comparison on character 2–4-gram profiles (classic
+  stylometry: dialect spellings, dropped g's, lowercase writing, emoji,
+  punctuation habits all live in short character sequences);
+* **turn-around** — the reply announces a change of mind ("on reflection,
+  no", "quite the opposite", "to tell you the truth"): stance reversals keep
+  the voice and the topic, so style and meaning miss them.
 
 With fewer than ``min_window`` earlier replies the persona's greeting and
 style examples stand in as the reference voice.
@@ -19,7 +25,10 @@ style examples stand in as the reference voice.
 from __future__ import annotations
 
 import math
+import re
+import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +62,8 @@ class LocalSignals:
         meaning_z: How much less similar in meaning the reply is than the window's own replies are to
             each other (z-score), or None without an embedder.
         meaning_sim: Cosine similarity of the reply to the window centroid (None without an embedder).
+        voice_z: How much less alike in character n-grams the reply is than the window's replies are to each other.
+        turnaround: The words announcing a change of mind, if any.
         nearest: Turn of the earlier reply most similar in meaning (None without an embedder).
         turns: The earlier turns compared against (empty when only the persona's own examples were used).
         used_examples: The persona's greeting/style examples filled in for a short window.
@@ -65,6 +76,8 @@ class LocalSignals:
     nearest: int | None = None
     turns: tuple[int, ...] = ()
     used_examples: int = 0
+    voice_z: float = 0.0
+    turnaround: str | None = None
 
     def span(self) -> str:
         """"turns 4-18" (or "the persona's example lines")."""
@@ -151,7 +164,7 @@ def local_signals(
         used = len(extra)
         texts = extra + texts
     style, shifts = style_shift(reply, texts)
-    signals = LocalSignals(style=style, shifts=shifts, turns=turns, used_examples=used)
+    signals = LocalSignals(style=style, shifts=shifts, turns=turns, used_examples=used, voice_z=voice_shift(reply, texts), turnaround=turnaround(reply))
     if embed is not None and texts:
         vecs = np.asarray(embed([*texts, reply]), dtype=np.float32)
         z, sim, nearest = meaning_shift(vecs[-1], vecs[:-1])
@@ -159,3 +172,52 @@ def local_signals(
         nearest_index = nearest - used
         signals.nearest = turns[nearest_index] if 0 <= nearest_index < len(turns) else None
     return signals
+
+
+_NGRAM_DIM = 1 << 13
+
+
+@lru_cache(maxsize=4096)
+def ngram_profile(text: str) -> np.ndarray:
+    """A unit vector of square-rooted character 2-4-gram counts (hashed with CRC32, so stable across runs)."""
+    v = np.zeros(_NGRAM_DIM, dtype=np.float32)
+    t = " " + " ".join(text.split()) + " "
+    for n in (2, 3, 4):
+        for i in range(len(t) - n + 1):
+            v[zlib.crc32(t[i : i + n].encode("utf-8")) % _NGRAM_DIM] += 1.0
+    np.sqrt(v, out=v)
+    norm = float(np.linalg.norm(v))
+    if norm:
+        v /= norm
+    v.setflags(write=False)
+    return v
+
+
+def voice_shift(reply: str, window: Sequence[str]) -> float:
+    """z-score of how much less the reply's character n-grams resemble the window's than the window's own replies do."""
+    if len(window) < 2:
+        return 0.0
+    rows = np.stack([ngram_profile(t) for t in window])
+    total = rows.sum(axis=0)
+    centroid = total / len(rows)
+    sim = float(ngram_profile(reply) @ centroid) / max(float(np.linalg.norm(centroid)), 1e-9)
+    loo = []
+    for row in rows:
+        other = (total - row) / (len(rows) - 1)
+        loo.append(float(row @ other) / max(float(np.linalg.norm(other)), 1e-9))
+    return (float(np.mean(loo)) - sim) / max(float(np.std(loo)), 0.03)
+
+
+TURNAROUND = re.compile(
+    r"\bon (?:second )?reflection\b|\bquite the (?:opposite|reverse)\b|\bchanged my mind\b|\bto be (?:perfectly |totally |brutally )?honest\b"
+    r"|\btell you the truth\b|\bactually,? no\b|\bnot any ?more\b|\bon the contrary\b|\bthe truth is\b",
+    re.I,
+)
+"""Words that announce a change of mind (a stance reversal keeps voice and topic)."""
+
+
+def turnaround(reply: str) -> str | None:
+    """The turn-around words in ``reply`` ("On reflection", "quite the opposite"), if any."""
+    m = TURNAROUND.search(reply.replace("\u2019", "'"))
+    return m.group(0) if m else None
+

@@ -69,6 +69,27 @@ MARKERS: tuple[Marker, ...] = (
     _m("generic", 0.25, r"\b(?:enjoy your|happy (?:baking|cooking|reading|coding|writing)|good luck with your|have a (?:safe|great|wonderful) )\b", "enjoy your …!"),
     _m("generic", 0.3, r"\b(?:is|are) (?:often|widely|generally|commonly) (?:ranked|considered|regarded|known|seen|debated|recognized)\b", "is widely considered"),
     _m("generic", 0.3, r"\b(?:key|some|the following) (?:factors|tips|steps|considerations|best practices|alternatives)\b", "key factors/tips"),
+    # exposition: the encyclopedic, balanced or counselling voice of an assistant explaining
+    _m("exposition", 0.5, r"\b(?:supporters|proponents|critics|advocates|opponents|scholars|experts|historians|researchers|commentators|some people) (?:\w+ )?(?:argue|note|point out|point to|suggest|say|believe|contend|raise|maintain|warn|worry|interpret)\b", "proponents argue"),
+    _m("exposition", 0.4, r"\bon the one hand\b|\bon the other hand\b", "on the other hand"),
+    _m("exposition", 0.45, r"\b(?:studies|research|the evidence|evidence) (?:generally |consistently |also )?(?:show|shows|suggest|suggests|indicate|indicates|has shown|have shown)\b", "studies show"),
+    _m("exposition", 0.4, r"\b(?:is|are|remains?) (?:one|among) of the most (?:\w+ ){0,2}?(?:figures|debated|divisive|researched|popular|important|influential|studied|common|controversial|widely)\b", "one of the most …"),
+    _m("exposition", 0.45, r"\braises? (?:a range of|a number of|many|several|important|complex|serious) (?:\w+ )?(?:questions|issues|concerns)\b", "raises a range of questions"),
+    _m("exposition", 0.35, r"\b(?:potential )?benefits and (?:risks|drawbacks|challenges|downsides)\b|\bpros and cons\b|\badvantages and disadvantages\b", "benefits and risks"),
+    _m("exposition", 0.35, r"\bis (?:a )?(?:complex|nuanced|multifaceted)(?: issue| topic| question| subject)?\b", "it is complex"),
+    _m("exposition", 0.5, r"\b(?:affects|differs for|varies for|is different for) (?:everyone|each person|every person|people) (?:differently)?\b|\bthere is no (?:single |one )?(?:right|correct|wrong) way\b", "affects everyone differently"),
+    _m("exposition", 0.35, r"\bit(?:'s| is) (?:understandable|completely natural|perfectly normal|completely normal|natural|normal|completely understandable) (?:to|that|for)\b", "it's completely natural to"),
+    _m("exposition", 0.35, r"\bI(?:'m| am) (?:so |very |truly )?sorry for your loss\b", "I'm so sorry for your loss"),
+    _m("exposition", 0.35, r"\bit (?:might|may|can|could) (?:also )?(?:help|be helpful|be useful) to\b", "it might help to"),
+    _m("exposition", 0.45, r"\bit(?:'s| is) (?:usually|generally|often|always) (?:best|wise|a good idea|advisable|helpful|recommended) to\b", "it's usually best to"),
+    _m("exposition", 0.35, r"\b(?:typically|generally|commonly|traditionally|usually) (?:form|forms|formed|occur|occurs|involve|involves|refer|refers|consist|consists|include|includes|used|preferred|associated|recommended|linked)\b", "typically …"),
+    _m("exposition", 0.3, r"\b(?:is|are) (?:well |best |widely )?(?:known|renowned|famous|celebrated) for (?:its|their)\b", "is known for its"),
+    _m("exposition", 0.3, r"\b(?:warning signs|common signs|signs can include|can include)\b", "can include"),
+    _m("exposition", 0.45, r"^\W*(?:the )?[A-Za-z][\w' -]{2,40}? (?:is|are|refers to) (?:a|an|the) (?:[\w-]+ ){0,3}(?:principle|term|process|phenomenon|concept|practice|method|form|type|debate|supplement|condition|disorder|doctrine|tradition|theory|technique|set of)\b", "X is a principle that …"),
+    _m("exposition", 0.35, r"\bin (?:many|most|some|several|various) (?:cultures|mythologies|traditions|jurisdictions|countries|cases|situations|regions|societies)\b", "in many cultures"),
+    _m("exposition", 0.45, r"\b(?:offers|features|provides|has) an? (?:diverse|wide|broad|rich|varied) (?:range|variety|array|selection) of\b", "offers a diverse range of"),
+    _m("exposition", 0.3, r"\bis a (?:long-standing|longstanding|common|frequent|recurring) (?:debate|question|misconception|theme|topic)\b", "a long-standing debate"),
+    _m("exposition", 0.25, r"(?:^|[.!?]\s+)(?:However|Additionally|Furthermore|Moreover|In addition|Conversely|Nevertheless),\s", "However, …"),
 )
 
 _NUMBERED = re.compile(r"(?:^|\n)\s*\d+[.)]\s+\S", re.M)
@@ -102,7 +123,31 @@ def register_hits(reply: str) -> list[RegisterHit]:
         hits.append(RegisterHit("format", "bullet list", 0.4, f"{bullets} bullet points"))
     if _BOLD.search(text):
         hits.append(RegisterHit("format", "markdown bold", 0.3, _BOLD.search(text).group(0)))  # type: ignore[union-attr]
+    impersonal = impersonal_exposition(text)
+    if impersonal:
+        hits.append(RegisterHit("exposition", "impersonal exposition", 0.4, impersonal))
     return hits
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours)\b", re.I)
+_CONTRACTION = re.compile(r"\b\w+'(?:s|re|ve|ll|d|t|m)\b|\b\w+n't\b", re.I)
+
+
+def impersonal_exposition(text: str) -> str | None:
+    """A description of the reply if it explains at length in nobody's voice: no "I", long sentences, few contractions.
+
+    Characters speak as themselves; an assistant explaining a topic writes
+    impersonal prose ("Thunderstorms typically form when warm, moist air rises…").
+    """
+    words = re.findall(r"[\w'-]+", text)
+    if len(words) < 40 or _FIRST_PERSON.search(text):
+        return None
+    sents = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    per_sentence = len(words) / max(1, len(sents))
+    contractions = len(_CONTRACTION.findall(text))
+    if per_sentence >= 14 and contractions * 40 <= len(words):
+        return f"{len(words)} words in nobody's voice ({per_sentence:.0f} words a sentence, no 'I')"
+    return None
 
 
 def register_score(hits: list[RegisterHit], *, persona_text: str = "") -> float:

@@ -168,7 +168,7 @@ class LlamaEngine:
         reply_budget: int = 320,
         kv_cells: int | None = None,
         reuse_prefix: bool = True,
-        slots: Sequence[str] = ("main", "plain", "score", "score-plain", "score-history"),
+        slots: Sequence[str] = ("main", "plain", "score", "score-plain"),
     ) -> None:
         path = Path(model_path).expanduser()
         check_gguf_file(path)

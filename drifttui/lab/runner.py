@@ -210,7 +210,10 @@ class LabRunner:
             return self._scorer_factory(persona, engine, embedder)
         from drifttui.drift import DriftScorer
 
-        return DriftScorer(persona, engine=engine, embedder=embedder)
+        from drifttui.drift import ScorerConfig
+
+        # the scorer's plain context is the same "no system prompt + user message" the lab's gap uses
+        return DriftScorer(persona, engine=engine, embedder=embedder, config=ScorerConfig(slots=(("persona", "score"), ("plain", "plain"))))
 
     # -------------------------------------------------------------------- run
     def run(self) -> dict[str, Any]:
@@ -243,7 +246,7 @@ class LabRunner:
                 persona = personas[ref]
                 scorer = self._scorer(persona, engine, embedder)
                 self._gap_model = LikelihoodModel(
-                    engine, persona.system_prompt("full"), window=1, block=1, slots={"persona": GAP_SLOT, "plain": "plain"}
+                    engine, persona.system_prompt("full"), slots={"persona": GAP_SLOT, "plain": "plain"}
                 )
                 for cell in cells:
                     if (ref, cell.variant) not in self.start_profiles:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from drifttui.drift.likelihood import window_start
 from drifttui.engine import Message, SamplingParams
 
 SLOT = "sim"
@@ -91,3 +90,19 @@ def clean(text: str, name: str = "") -> str:
         cut = max(text.rfind(". ", 0, 400), text.rfind("? ", 0, 400), text.rfind("! ", 0, 400))
         text = text[: cut + 1] if cut > 40 else text[:400]
     return text.strip()
+
+
+def window_start(history: Sequence[Message], size: int, block: int) -> int:
+    """First history index of a window of ``size``..``size + block - 1`` messages that moves in blocks.
+
+    The start only changes every ``block`` messages, so consecutive turns share
+    a prefix (and the engine's cache). The window never starts on an assistant
+    message when a user message follows.
+    """
+    n = len(history)
+    if n <= size:
+        return 0
+    start = ((n - size) // max(1, block)) * max(1, block)
+    while start < n - 1 and history[start].role != "user":
+        start += 1
+    return start
