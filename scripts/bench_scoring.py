@@ -12,7 +12,7 @@ the state a running chat leaves them in. Reported
 per checkpoint: that turn's time and the median over the 9 assistant turns
 around it (probes excluded), with the split between the model, the embedder and
 the rest; the same for the *quick* scores the TUI shows first (no model
-passes); the slowest turn (a history-window restart); and the embedder's
+passes); the slowest turn; and the embedder's
 throughput in sentences per second. A benchmark, not a test: numbers depend on
 the machine and its load (the load average is printed).
 """
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  model tokens evaluated per turn over the measured turns: mean {statistics.mean(window):.0f}, max {window[-1]}")
     measured = [t for t in times if any(at - 4 <= t <= at + 4 for at in args.at)]
     slow = max(measured, key=lambda t: times[t][0])
-    print(f"  slowest measured turn: {slow} ({times[slow][0] * 1000:.0f} ms; a history-window restart re-reads the window)")
+    print(f"  slowest measured turn: {slow} ({times[slow][0] * 1000:.0f} ms, {evaluated[slow]} model tokens)")
     text = " ".join(m.content for m in chat[:40])
     engine.reset("main")
     t0 = time.perf_counter()

@@ -100,6 +100,36 @@ def test_factual_contradiction_and_paraphrase(scorer):
     assert bad.evidence_for("factual")[0].message.endswith("contradicts fact age=34")
 
 
+EXPOSITORY = (
+    "Tooth sensitivity typically occurs when the enamel wears down and exposes the dentin underneath. "
+    "Common causes include aggressive brushing, gum recession and acidic foods, and studies suggest that "
+    "desensitising toothpaste can reduce symptoms within a few weeks for many patients."
+)
+
+
+def test_global_catches_expository_assistant_prose(scorer):
+    ok = score(scorer, IN_CHARACTER)
+    bad = score(scorer, EXPOSITORY)
+    assert ok.global_ < 0.5 <= bad.global_
+    lines = " ".join(e.message for e in bad.evidence_for("global"))
+    assert "studies suggest" in lines or "nobody's voice" in lines, lines
+
+
+def test_factual_reads_a_short_answer_to_the_question(scorer):
+    history = [*HISTORY[:-1], Message("user", "How old are you, if you don't mind me asking?")]
+    bad = scorer.score(history, "Twenty-nine come spring. Don't tell my patients.", len(history))
+    ok = scorer.score(history, "Thirty-four. Feels older on Mondays.", len(history))
+    assert bad.factual >= 0.5 and ok.factual == 0.0
+    assert "age=34" in bad.evidence_for("factual")[0].message
+
+
+def test_local_rises_when_the_persona_turns_on_its_own_stance(scorer):
+    ok = score(scorer, "Crosswords, always. Today's took me eleven minutes. Don't tell anyone.")
+    bad = score(scorer, "To be honest, crosswords are a waste of time. I stopped doing them.")
+    assert bad.local > ok.local
+    assert any("change of mind" in e.message for e in bad.evidence_for("local"))
+
+
 def test_factual_contradiction_of_an_earlier_turn(persona, llama_engine):
     no_siblings = load_persona(PERSONAS / "mara.toml", warn=lambda _m: None)
     no_siblings.facts = {k: v for k, v in persona.facts.items() if k != "siblings"}

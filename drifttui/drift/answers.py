@@ -55,7 +55,7 @@ FUTURE = re.compile(r"\b(?:next|will|going to|gonna|coming|upcoming|this (?:year
 # what a question asks about (beyond the set-form patterns in drifttui.drift.patterns)
 Q_SLOTS: dict[str, re.Pattern[str]] = {
     "age": re.compile(Q_AGE.pattern + r"|\bbirthday\b|\bwhat year were (?:you|u) born\b|\bhow young\b", re.I),
-    "hometown": re.compile(Q_HOME.pattern + r"|\bhome ?town\b|\bchildhood\b|\braised\b|\bgrowing up\b|\bwhere (?:you|u) (?:grew up|were born|are from|come from)\b|\bwhere do (?:you|u) come from\b", re.I),
+    "hometown": re.compile(Q_HOME.pattern + r"|\bmiss home\b|\bback home\b|\bgo home\b|\bget home\b|\bhome ?town\b|\bchildhood\b|\braised\b|\bgrowing up\b|\bwhere (?:you|u) (?:grew up|were born|are from|come from)\b|\bwhere do (?:you|u) come from\b", re.I),
     "city": re.compile(Q_CITY.pattern + r"|\bwhere (?:you|u) live\b|\b(?:your|ur) (?:town|city|neighbou?rhood|village|area|part of the world|neck of the woods)\b|\bnear (?:you|u)\b|\blive (?:now|these days|nowadays)\b|\bwhere(?:abouts)? .{0,20}\blive\b|\bwhere(?:'s| is) (?:your |ur )(?:home|house|place)\b", re.I),
     "children": re.compile(r"\b(?:kids?|children|child|sons?|daughters?|boys|girls|twins|grand ?(?:children|kids|sons?|daughters?))\b", re.I),
     "partner": re.compile(r"\b(?:wife|husband|partner|married|marry|boyfriend|girlfriend|spouse|dating|single|seeing (?:any|some)one|significant other|other half|missus|hubby)\b", re.I),
@@ -64,7 +64,8 @@ Q_SLOTS: dict[str, re.Pattern[str]] = {
 }  # fmt: skip
 
 ORIGIN_CUE = re.compile(r"\b(?:born|raised|grew up|growing up|brought up|reared|hatched|hometown|home town|childhood|originally|native)\b|\b(?:I am|we are|I come|we come|I hail|I was|we were)\s+(?:\w+\s+){0,2}from\b", re.I)
-HOME_CUE = re.compile(r"\b(?:I|we) (?:\w+ ){0,2}(?:live|lives|living|settled|moved (?:here|to)|bought|rent|stay)\b|\bhere in\b|\b(?:my|our) (?:house|flat|apartment|home|place|cottage|terrace)\b|\bhome (?:now|these days)\b", re.I)
+HOME_CUE = re.compile(r"\b(?:I|we) (?:\w+ ){0,2}(?:live|lives|living|settled|moved (?:here|to)|stay)\b|\b(?:I|we) (?:\w+ ){0,2}(?:bought|rent|own) (?:a|the|our|my) (?:house|flat|place|home|cottage|apartment)\b|\bhere in\b|\b(?:my|our) (?:house|flat|apartment|home|place|cottage|terrace)\b|\bhome (?:now|these days)\b", re.I)
+RETURN_CUE = re.compile(r"\b(?:I|we)\s+(?:\w+\s+){0,2}?(?:go|get|going|went|come|came|fly|flew|head|drive|drove|pop)\s+(?:back|home)\s+(?:up\s+|down\s+|over\s+)?to\s+$|\bback home (?:in|to)\s+$", re.I)
 THIRD_PERSON = re.compile(r"\b(?:he|she|they|his|her|their|it)\b|\b[A-Z][a-z]+(?:'s| is| was| lives| works)\b")
 NEAR_CUE = re.compile(r"\b(?:outside|near|nearby|just out of|out of|north of|south of|east of|west of|close to|by|round|around|up from|down from)\s+$", re.I)
 AWAY_CUE = re.compile(r"\b(?:to|visit|visited|visiting|trip|holiday|vacation|been to|went to|go to|going to|drive to|drove to|across|through|via|toward|towards|over|into|past|route|road|highway|haul|hauled|hauling)\s+(?:the\s+)?$", re.I)
@@ -84,7 +85,7 @@ _POSITIVE_RE = re.compile(POSITIVE, re.I)
 
 TIME_WORDS = frozenset("ago back now since last later old year month week day time long first still".split())
 
-COUNTED_UNITS = re.compile(r"(?P<n>\d{1,4})\s+(?P<unit>years|year|books|titles|novels|albums|kids|children|sheep|ewes|cows|horses|acres|miles|trucks|rigs|boats|restaurants|shops|stores|seasons|marathons|medals|languages|tattoos|patients|students|cases|films|records|songs|games|wins|titles)\b", re.I)
+COUNTED_UNITS = re.compile(r"(?P<n>\d{1,4})(?:\s+|-)(?P<unit>seats?|tables?|rooms?|beds?|staff|employees|chairs?|stools?|years|year|books|titles|novels|albums|kids|children|sheep|ewes|cows|horses|acres|miles|trucks|rigs|boats|restaurants|shops|stores|seasons|marathons|medals|languages|tattoos|patients|students|cases|films|records|songs|games|wins|titles)\b", re.I)
 
 _BACKSTORY_BEING = re.compile(
     r"(?P<name>(?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+)?)(?:['’]s)?(?: (?:series|books?|stories|story|tales?|comics?|character|mascot))?(?:,)? (?:about|is|was|the|, the|, a|named|called)? ?(?:a|an) (?:[\w'’-]+ ){0,2}?(?P<species>"
@@ -155,6 +156,7 @@ def _clause_at(text: str, pos: int) -> str:
 def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
     """:class:`Anchors` from the persona's fact claims (:func:`drifttui.drift.facts.claims_from_facts`) and backstory."""
     anchors = Anchors()
+    facts = list(facts)
     for fact in facts:
         attrs = fact.attrs
         if fact.slot == "pet":
@@ -174,7 +176,8 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
             words = frozenset(content_words(item))
             if words:
                 anchors.items.append((item, fact.slot, words))
-    story = words_to_digits(fold_quotes(backstory or ""))
+    facts = list(facts)
+    story = words_to_digits(fold_quotes(" ".join([backstory or "", *(str(f.attrs.get("raw", "")) + "." for f in facts if f.turn is None and f.slot in ("job", "other:home", "other:workplace") or str(f.slot).startswith("other:"))])))
     for sentence in sentences(story):
         for m in COUNTED_UNITS.finditer(sentence):
             unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
@@ -204,6 +207,15 @@ def _ok_sentence(sentence: str) -> bool:
     if not s or s.endswith("?"):
         return False
     return not AI_SELF.search(expand_contractions(s))
+
+
+_DIALECT_MY = re.compile(r"\b(?:me|ma|mah|mi)\s+(?=(?:(?:little|big|wee|baby|older|younger|eldest|youngest|old|auld|late|two|three|four)\s+)*(?:sister|sisters|brother|brothers|sis|bro|mum|mam|ma|da|dad|husband|wife|missus|fella|man|boy|boys|girl|girls|son|sons|daughter|daughters|kids|weans|bairns|young'?uns|dog|cat|pup|wee)\b)", re.I)
+_DIALECT_OUR = re.compile(r"\boor\b", re.I)
+
+
+def _standard_possessives(sentence: str) -> str:
+    """"me little sister", "ma wee dug", "oor Jennifer" → "my …", "our …" (dialect possessives)."""
+    return _DIALECT_OUR.sub("our", _DIALECT_MY.sub("my ", sentence))
 
 
 def _drop_unreal(sentence: str) -> str:
@@ -311,7 +323,7 @@ def _partner_alive(text: str, quote: str, out: _Out, anchors: Anchors) -> None:
 
 
 # ------------------------------------------------------------ born here
-BORN_HERE = re.compile(r"\b(?:born|raised|hatched|grew up|bred) (?:and (?:raised|bred) )?(?:right )?here\b|\bnever (?:really )?lived anywhere else\b|\bnever known (?:another|any other) home\b|\bborn and (?:raised|bred) (?:right )?here\b", re.I)
+BORN_HERE = re.compile(r"\b(?:I was|I am|I|we were|we)\s+(?:\w+\s+)?(?:born|raised|hatched|grew up|bred) (?:and (?:raised|bred) )?(?:right )?here\b|^\W*(?:born|raised|hatched|grew up|bred) (?:and (?:raised|bred) )?(?:right )?here\b|\bnever (?:really )?lived anywhere else\b|\bnever known (?:another|any other) home\b|\bborn and (?:raised|bred) (?:right )?here\b", re.I)
 
 
 def _born_here(e: str, quote: str, out: _Out, anchors: Anchors, asked: set[str], first: bool) -> None:
@@ -383,7 +395,12 @@ def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first
     home = bool(HOME_CUE.search(e))
     for key, surface, start, end in mentions:
         before = sentence[:start]
-        if AWAY_CUE.search(before) or key in names:
+        if key in names:
+            continue
+        if RETURN_CUE.search(before) and ("hometown" in asked or first):
+            out.add("hometown", key, quote, is_negated(before + " " + surface), place=key, surface=surface, near=True, strength=0.7, explicit=True)
+            return
+        if AWAY_CUE.search(before):
             continue
         near = bool(NEAR_CUE.search(before))
         after = sentence[end:]
@@ -412,6 +429,8 @@ SPECIES_VERBS = {
     "purr": "cat", "purrs": "cat", "purring": "cat", "meow": "cat", "meows": "cat", "miaow": "cat", "miaows": "cat",
     "hoot": "owl", "hoots": "owl", "hooting": "owl", "neigh": "horse", "neighs": "horse", "whinnies": "horse",
     "croak": "raven", "croaks": "raven", "caws": "raven", "squawks": "bird", "chirps": "bird", "tweets": "bird",
+    "hisses": "cat", "hissing": "cat", "mewing": "cat", "mews": "cat", "meowing": "cat", "wagging": "dog",
+    "growls": "dog", "growling": "dog", "neighing": "horse", "whinnying": "horse", "hooting": "owl",
 }  # fmt: skip
 """Verbs only one kind of animal does ("He barks all night" is a dog)."""
 
@@ -456,8 +475,11 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
             continue  # "best dog I ever had" of a dog says nothing new
         out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(word, SPECIES.get(kind, "bird" if kind in ("owl", "raven", "crow") else kind)), kind=kind, name=name, bound=True, strength=0.7)
         return
-    for m in re.finditer(r"\b(?:he|she|it)\s+(\w+)", e, re.I):
-        kind = SPECIES_VERBS.get(m.group(1).lower())
+    for m in re.finditer(r"\b(\w+in['’g]?)\b|\b(?:he|she|it)\s+(\w+)", e, re.I):
+        word = (m.group(1) or m.group(2) or "").lower().replace("’", "'")
+        if word.endswith("in'"):
+            word = word[:-1] + "g"
+        kind = SPECIES_VERBS.get(word)
         if kind:
             out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(kind, "bird" if kind in ("owl", "raven") else kind), kind=kind, name=name, bound=True, strength=0.65)
             return
@@ -483,6 +505,7 @@ def _beings(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, ques
 # -------------------------------------------------------------- family
 _CHILD_KIN = "|".join(sorted((re.escape(k) for k in KIN_CHILD if k not in ("baby", "cub", "cubs", "kits", "pups")), key=len, reverse=True))
 _COUNT = r"(?P<count>two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|both)"
+ALL_N_OF_MY = re.compile(rf"\b(?:all|both) {_COUNT} of (?:my|our|the) (?:\w+ )?(?P<kin>{_CHILD_KIN})\b", re.I)
 MY_COUNT_KIN = re.compile(rf"\b(?:my|our|the) {_COUNT} (?:(?:little|grown|lovely|wee|young|older|beautiful|wonderful|amazing|boisterous|great)\s+)?(?P<kin>{_CHILD_KIN})\b", re.I)
 HAVE_COUNT_KIN = re.compile(rf"\b(?:I|we) (?:\w+ ){{0,2}}(?:have|have got|got|raised|had)\s+{_COUNT} (?:(?:little|grown|lovely|wee|young|older|beautiful|great)\s+)?(?P<kin>{_CHILD_KIN})\b", re.I)
 _SIB_KIN = "|".join(sorted((re.escape(k) for k in KIN_SIBLING if " " not in k), key=len, reverse=True))
@@ -504,7 +527,7 @@ def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first:
         n = count_of(m.group("count"))
         if n is not None:
             out.add("children", f"{n} {KIN_CHILD[m.group('kin').lower()]}", quote, False, kind=KIN_CHILD[m.group("kin").lower()], name=None, count=n, strength=0.75)
-    for pattern, slot, kin_map in ((MY_COUNT_KIN, "children", KIN_CHILD), (HAVE_COUNT_KIN, "children", KIN_CHILD), (MY_COUNT_SIB, "siblings", KIN_SIBLING)):
+    for pattern, slot, kin_map in ((MY_COUNT_KIN, "children", KIN_CHILD), (ALL_N_OF_MY, "children", KIN_CHILD), (HAVE_COUNT_KIN, "children", KIN_CHILD), (MY_COUNT_SIB, "siblings", KIN_SIBLING)):
         for m in pattern.finditer(e):
             n = count_of(m.group("count"))
             if n is None:
@@ -516,28 +539,56 @@ def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first:
 
 
 # ---------------------------------------------------------- likes, dislikes
-def _likes(e: str, quote: str, out: _Out, anchors: Anchors) -> None:
-    """A first-person like or dislike of an item the persona's facts name ("I lowkey love horror games")."""
+LIKE_BARE_RE = re.compile(rf"(?:^|[.!?;,]\s+|\b(?:aye|yeah|yes|oh|nah|no|god|lord|honestly|mate|dear)[,!.]?\s+){_LIKE_ADV}(?P<verb>{POSITIVE}|{NEGATIVE})\b", re.I)
+EVAL_POS = r"(?:very |so |really |pretty |quite |bloody |damn |dead |just )?(?:good|great|delicious|lovely|wonderful|amazing|brilliant|fantastic|excellent|the best|perfect|fine by me|underrated|my favou?rite)"
+EVAL_NEG = r"(?:very |so |really |pretty |quite |bloody |just )?(?:bad|terrible|awful|disgusting|horrible|the worst|rubbish|overrated|a nightmare|hell|garbage|trash|a disgrace)"
+_IT_WORDS = frozenset({"it", "them", "that", "this", "the place", "the stuff", "the thing", "those", "em", "'em", "him", "her"})
+
+
+def _item_match(text: str, anchors: Anchors) -> tuple[str, str] | None:
+    """The like/dislike item of the persona's facts that ``text`` names, if one."""
+    words = set(content_words(text))
+    if not words:
+        return None
+    for item, slot, item_words in anchors.items:
+        shared = item_words & words
+        if shared and (len(shared) / len(item_words) >= 0.5 or fuzz.partial_ratio(normalize(item), normalize(text)) >= 90):
+            return item, slot
+        if fuzz.partial_ratio(normalize(item), normalize(text)) >= 92 and len(normalize(item)) >= 5:
+            return item, slot
+    return None
+
+
+def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", first: bool = False) -> None:
+    """A first-person like or dislike of an item the persona's facts name ("I lowkey love horror games",
+    "Can't abide a fiddle", "Sydney? Love the place." to a question about Sydney, "tube wasabi is very good")."""
     if not anchors.items:
         return
-    for m in LIKE_VERB_RE.finditer(e):
-        verb = m.group("verb")
-        positive = bool(_POSITIVE_RE.fullmatch(verb))
-        rest = e[m.end() : m.end() + 60]
-        rest = re.split(r"[.;!?]|\bbut\b|\bthough\b|\bexcept\b", rest, maxsplit=1)[0]
-        obj_words = set(content_words(rest))
-        if not obj_words:
-            continue
-        for item, _slot, words in anchors.items:
-            shared = words & obj_words
-            if not shared or len(shared) / len(words) < 0.5 and fuzz.partial_ratio(normalize(item), normalize(rest)) < 90:
+    asked = _item_match(question, anchors) if question else None
+    for pattern in (LIKE_VERB_RE, LIKE_BARE_RE):
+        for m in pattern.finditer(e):
+            verb = m.group("verb")
+            positive = bool(_POSITIVE_RE.fullmatch(verb))
+            rest = e[m.end() : m.end() + 60]
+            rest = re.split(r"[.;!?]|\bbut\b|\bthough\b|\bexcept\b", rest, maxsplit=1)[0]
+            found = _item_match(rest, anchors)
+            head = " ".join(rest.strip().lower().split()[:2])
+            if found is None and asked is not None and first and (not rest.strip() or rest.strip().lower().split()[0] in _IT_WORDS or head in _IT_WORDS):
+                found = asked  # "Love the place." about the place the question names
+            if found is None:
                 continue
             polarity = positive
-            if is_negated(e[m.start() : m.start("verb")] + " x"):
+            if is_negated(e[max(0, m.start() - 12) : m.start("verb")] + " x"):
                 polarity = not polarity
-            slot = "likes" if polarity else "dislikes"
-            out.add(slot, normalize(item), quote, False, item=item, strength=0.8)
-            break
+            out.add("likes" if polarity else "dislikes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.8)
+            return
+    for m in re.finditer(rf"(?P<subj>[\w' -]{{3,40}}?)\s+(?:is|are|was)\s+(?:(?:honestly|actually|really|just|always)\s+)?(?P<neg>not\s+)?(?:(?P<pos>{EVAL_POS})|(?P<bad>{EVAL_NEG}))\b", e, re.I):
+        found = _item_match(m.group("subj"), anchors)
+        if found is None or REPORTED.search(m.group("subj")):
+            continue
+        polarity = bool(m.group("pos")) != bool(m.group("neg"))
+        out.add("likes" if polarity else "dislikes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.7)
+        return
 
 
 # -------------------------------------------------------- backstory counts
@@ -576,10 +627,12 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
     out = _Out(turn, [], make)
     lowercase_writer = not any(c.isupper() for c in text)
     about_pet = None
+    named: list = []
     if "pet" in asked:
         named = [p for n, p in anchors.pet_names.items() if re.search(rf"\b{re.escape(n)}\b", question.lower())]
         yours = re.search(r"\b(?:your|ur|that|the) (?:\w+ )?(?:pets?|" + "|".join(sorted((re.escape(w) for w in SPECIES), key=len, reverse=True)) + r")\b", question, re.I)
         about_pet = named[0] if named else (next(iter(anchors.pet_names.values())) if len(anchors.pet_names) == 1 and yours else None)
+    named_in_question = about_pet is not None and bool(named)
     people = frozenset([*anchors.pet_names, *anchors.kin_names])
     sents: Sequence[str] = sentences(fold_quotes(text))
     _partner_alive(fold_quotes(text), sents[0] if sents else text, out, anchors)
@@ -587,7 +640,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         if not _ok_sentence(sentence):
             continue
         sentence = _drop_unreal(sentence)
-        e = words_to_digits(expand_contractions(sentence))
+        e = words_to_digits(expand_contractions(_standard_possessives(sentence)))
         first = index < 2
         n_before = len(out.claims)
         _age_cues(e, sentence, out)
@@ -599,10 +652,10 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _places(sentence, e, sentence, out, asked, first, lowercase_writer, people)
         if about_pet is not None and _OTHER_ANIMAL.search(e):
             about_pet = None  # "I had a collie as a boy": from here on, another animal
-        _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 else None)
+        _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 or named_in_question else None)
         _beings(sentence, e, sentence, out, anchors, question if first else "")
         _family(e, sentence, out, asked, first)
-        _likes(e, sentence, out, anchors)
+        _likes(e, sentence, out, anchors, question, index < 2)
         _counts(e, sentence, out, anchors, question if first else "")
         del n_before
     return out.claims

@@ -31,7 +31,7 @@ def _rows(species: str, table: str) -> dict[str, Breed]:
     return out
 
 
-FAMILIES = {"retriever", "collie", "terrier", "spaniel", "hound", "shepherd", "sighthound", "bulldog", "doodle",
+FAMILIES = {"coonhound", "cur", "retriever", "collie", "terrier", "spaniel", "hound", "shepherd", "sighthound", "bulldog", "doodle",
             "cattle dog", "lop", "pony", "setter", "pointer", "sheepdog", "mastiff"}  # fmt: skip
 """Family words: "a terrier" is any terrier."""
 
@@ -59,6 +59,10 @@ hound: bloodhound
 hound: foxhound
 hound: dachshund, sausage dog, doxie, wiener dog
 hound: hound
+coonhound: bluetick, bluetick hound, bluetick coonhound
+coonhound: redbone, redbone coonhound
+coonhound: treeing walker, black and tan coonhound, coonhound
+cur: yellow cur, black mouth cur, mountain cur, cur
 sighthound: greyhound
 sighthound: whippet
 sighthound: lurcher

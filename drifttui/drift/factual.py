@@ -344,6 +344,8 @@ class ClaimLedger:
             return None  # liking two things is fine
         item = normalize(str(c.attrs.get("item", c.value)))
         ritem = normalize(str(r.attrs.get("item", r.value)))
+        if c.attrs.get("anchored"):  # read off this very fact item: only that item can contradict it
+            return (0.85, "") if item == ritem else None
         a, b = set(content_words(item)), set(content_words(ritem))
         if not a or not b:
             return None

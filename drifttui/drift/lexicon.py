@@ -120,7 +120,8 @@ BEING_IDIOMS = frozenset(
 
 KIN_CHILD = {"son": "son", "sons": "son", "daughter": "daughter", "daughters": "daughter", "child": "child",
              "children": "child", "kid": "child", "kids": "child", "boy": "son", "girl": "daughter",
-             "baby": "child", "twins": "child", "boys": "son", "girls": "daughter", "lads": "son", "lasses": "daughter", "cubs": "child", "cub": "child", "kits": "child",
+             "baby": "child", "twins": "child", "boys": "son", "girls": "daughter", "lads": "son", "lasses": "daughter", "young'uns": "child",
+             "younguns": "child", "youngsters": "child", "bairns": "child", "weans": "child", "kiddos": "child", "little ones": "child", "cubs": "child", "cub": "child", "kits": "child",
              "pups": "child", "stepson": "son", "stepdaughter": "daughter"}  # fmt: skip
 KIN_SIBLING = {"brother": "brother", "brothers": "brother", "sister": "sister", "sisters": "sister",
                "sibling": "sibling", "siblings": "sibling", "twin": "sibling", "twin brother": "brother",

@@ -33,7 +33,7 @@ ALIASES: dict[str, str] = {
     "kraków": "krakow", "moskva": "moscow", "bruxelles": "brussels", "brussel": "brussels", "antwerpen": "antwerp",
     "den haag": "the hague", "the hague": "the hague", "genève": "geneva", "geneve": "geneva", "zürich": "zurich",
     "göteborg": "gothenburg", "københavn": "copenhagen", "kobenhavn": "copenhagen", "athina": "athens",
-    "nyc": "new york", "new york city": "new york", "la": "los angeles", "sf": "san francisco", "philly": "philadelphia",
+    "embra": "edinburgh", "auld reekie": "edinburgh", "glesga": "glasgow", "brum": "birmingham", "the big apple": "new york", "nyc": "new york", "new york city": "new york", "la": "los angeles", "sf": "san francisco", "philly": "philadelphia",
     "mumbai": "mumbai", "bombay": "mumbai", "madras": "chennai", "calcutta": "kolkata", "bengaluru": "bangalore",
     "peking": "beijing", "saigon": "ho chi minh city", "montréal": "montreal", "québec": "quebec",
     "méxico": "mexico city", "ciudad de méxico": "mexico city", "cdmx": "mexico city", "são paulo": "sao paulo",
@@ -122,24 +122,43 @@ def fold(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, tuple[Place, ...]]:
+def _rows() -> dict[str, list[str]]:
+    """Table lines by key (parsed into :class:`Place` only when looked up: loading stays fast)."""
     data = resources.files("drifttui").joinpath("data/gazetteer.tsv.gz").read_bytes()
-    table: dict[str, list[Place]] = {}
-    countries: dict[str, str] = {}
+    rows: dict[str, list[str]] = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         if line.startswith("#"):
             continue
-        key, kind, name, country, admin1, lat, lon, pop, _alt, common = line.split("\t")
-        city = kind == "city"
-        place = Place(key, kind, name, country, admin1, float(lat) if city else None, float(lon) if city else None, int(pop), common == "1")
-        table.setdefault(key, []).append(place)
-        if kind == "country" and _alt == "0":
-            countries[key] = country
-    for key, country_name in REGIONS.items():
-        code = countries.get(fold(country_name))
-        if code and not any(p.kind != "city" for p in table.get(key, [])):
-            table.setdefault(key, []).append(Place(key, "region", key.title(), code))
-    return {k: tuple(v) for k, v in table.items()}
+        key, _, rest = line.partition("\t")
+        rows.setdefault(key, []).append(rest)
+    return rows
+
+
+def _parse(key: str, rest: str) -> Place:
+    kind, name, country, admin1, lat, lon, pop, _alt, common = rest.split("\t")
+    city = kind == "city"
+    return Place(key, kind, name, country, admin1, float(lat) if city else None, float(lon) if city else None, int(pop), common == "1")
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    out = {}
+    for key, lines in _rows().items():
+        for rest in lines:
+            parts = rest.split("\t")
+            if parts[0] == "country" and parts[7] == "0":
+                out[key] = parts[2]
+    return out
+
+
+@lru_cache(maxsize=16384)
+def _readings(key: str) -> tuple[Place, ...]:
+    found = [_parse(key, rest) for rest in _rows().get(key, ())]
+    if key in REGIONS and not any(p.kind != "city" for p in found):
+        code = _country_codes().get(fold(REGIONS[key]))
+        if code:
+            found.append(Place(key, "region", key.title(), code))
+    return tuple(found)
 
 
 def _key(name: str) -> str:
@@ -151,14 +170,13 @@ def _key(name: str) -> str:
 def lookup(name: str) -> tuple[Place, ...]:
     """Every reading of ``name`` (most populous first within a kind), or ``()`` if it is not a place we know."""
     key = _key(name)
-    table = _table()
-    found = table.get(key)
-    if found is None and key.startswith("the "):
-        found = table.get(ALIASES.get(key[4:], key[4:]))
-    if found is None:
+    found = _readings(key)
+    if not found and key.startswith("the "):
+        found = _readings(ALIASES.get(key[4:], key[4:]))
+    if not found:
         plain = normalize(name)
-        found = table.get(ALIASES.get(plain, plain))
-    return found or ()
+        found = _readings(ALIASES.get(plain, plain))
+    return found
 
 
 def canonical_place(name: str) -> str | None:

@@ -30,6 +30,9 @@ _NUMBER_RUN = re.compile(
     re.IGNORECASE,
 )
 
+_ARCHAIC = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine)[\s-]and[\s-](twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b", re.I)
+""""seven-and-forty" (47): the old way of saying a number."""
+
 CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"\bcan't\b", "can not"),
     (r"\bcannot\b", "can not"),
@@ -101,6 +104,7 @@ def words_to_digits(text: str) -> str:
             return m.group(0)
         return str(value)
 
+    text = _ARCHAIC.sub(lambda m: str(TENS[m.group(2).lower()] + UNITS[m.group(1).lower()]), text)
     return _NUMBER_RUN.sub(repl, text)
 
 
