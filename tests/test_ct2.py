@@ -311,6 +311,13 @@ def _agreement(engine, llama_engine, n=16):
     return agree, gaps
 
 
+def _continuation_gap(engine, llama_engine, messages) -> float:
+    """llama's mean log-prob per token of its own greedy continuation minus of ``engine``'s."""
+    own = llama_engine.logprobs(messages, llama_engine.detokenize(_greedy(llama_engine, messages))).logprobs.mean()
+    other = llama_engine.logprobs(messages, llama_engine.detokenize(_greedy(engine, messages))).logprobs.mean()
+    return round(float(own - other), 3)
+
+
 def test_greedy_decoding_agrees_with_llama(ct2_engine, llama_engine, capsys):
     """Greedy decoding may part from llama.cpp's only at near-ties: llama rates CT2's pick almost as high as its own.
 
@@ -321,10 +328,14 @@ def test_greedy_decoding_agrees_with_llama(ct2_engine, llama_engine, capsys):
     split early (see docs: README performance section / closing note).
     """
     agree, gaps = _agreement(ct2_engine, llama_engine)
+    fits = [_continuation_gap(ct2_engine, llama_engine, m) for m in PROMPTS]
     with capsys.disabled():
-        print(f"\n[agreement] int8: greedy common prefix (of 16) per prompt {agree}; llama gap at the split {gaps} nats")
-    assert max(agree) >= 8, agree
+        print(f"\n[agreement] int8: greedy common prefix (of 16) per prompt {agree}; llama gap at the split {gaps} nats; "
+              f"llama's own greedy continuation minus CT2's, nats/token {fits}")
     assert all(gap < 1.0 for gap in gaps), gaps
+    # where the prefix is shared depends on the CPU's int8 kernels (1-16 tokens on one machine, 0-2 on another);
+    # what must hold everywhere is that llama finds CT2's whole continuation about as likely as its own
+    assert all(fit < 0.6 for fit in fits), fits
 
 
 def test_float32_compute_agrees_more_closely(default_model_path, llama_engine, capsys):
