@@ -121,3 +121,68 @@ def test_named_beings_of_the_backstory():
     story = "Best known for the Pip books about a clever otter who lives under a bridge."
     assert score({}, "Oh, Pip's a nervous little badger, forever hiding.", "What's Pip like?", story) >= 0.5
     assert score({}, "Pip? A clever little otter, braver than he looks.", "What's Pip like?", story) == 0.0
+
+
+# ------------------------------------------- answering "no", years, dialect, reported kin
+def test_an_answering_no_does_not_deny_what_follows():
+    assert score({"hometown": "Duluth, Minnesota"}, "no, i was born in duluth. we moved down here when i was nine.", "Have you always lived in Bloomington?") == 0.0
+    assert score({"hometown": "Duluth, Minnesota"}, "I was not born in Duluth, no.", "Where were you born?") > 0.0
+    assert score({"pet": "none"}, "I have no pets, no cat, nothing.") == 0.0
+
+
+def test_years_later_is_not_an_age_and_a_place_as_modifier_is_not_a_home():
+    reply = "No, I'm a Leesider, and the Kerry people never let me forget it. I came down in ninety-four, and here I am thirty years later."
+    assert score({"age": "58", "hometown": "Cork city"}, reply, "Where are you from? You don't sound like a Kerry man.") == 0.0
+    assert score({"age": "58"}, "I am thirty years of age.") > 0.0
+    assert score({"hometown": "Cork city"}, "I'm a Limerick man, born and reared.", "Where are you from?") >= 0.5
+
+
+def test_childhood_places_and_the_past_are_read_as_origin():
+    assert score({"hometown": "Cork city"}, "A footballer, like every boy in Limerick.", "What did you want to be when you were small?") > 0.0
+    assert score({"hometown": "Le Sentier, in the Vallée de Joux"}, "As a boy in Neuchâtel I took apart my father's clock and could not put it back together.", "Even as a kid?") > 0.0
+    assert score({"hometown": "Odessa, Texas"}, "Naw, I'm a Lubbock boy, bud! Born and raised.", "You're from out that way, right?") >= 0.5
+    # where one lived before is not where one lives now
+    assert score({"city": "London", "hometown": "Aldabra Atoll, Seychelles"}, "On a ring of coral far to the south, in the Seychelles.", "Where did you live before that?") == 0.0
+
+
+def test_pets_named_by_kind_and_kinds_that_are_objects():
+    pet = {"pet": "Bran, an elderly black-and-white sheepdog"}
+    assert score(pet, "Just the cat. Bran, he's called, fourteen years old.", "Any pets at home?") >= 0.5
+    assert score(pet, "Just Bran, the old sheepdog. He's fourteen.", "Any pets at home?") == 0.0
+    assert score(pet, "Bran's a collie, sharp as a tack.", "Is Bran a good dog?") == 0.0  # a sheepdog can be a collie
+    assert score(pet, "Bran's a poodle, fluffy as a cloud.", "Is Bran a good dog?") >= 0.5
+    assert score(pet, "No, Bran is the dog, and he'd be mortally offended to be called a cat.", "You said a cat?") == 0.0
+    robin = {"pet": "Pip, a robin who rides on his shell"}
+    assert score(robin, "My little wren... yes, every morning, very loud for such a small brown thing.", "Does Pip still visit?") >= 0.5
+    assert score(robin, "Pip will complain about the owl, as he does every evening.", "What will you do tonight?") == 0.0
+    terrier = {"pet": "a border terrier called Hamish"}
+    assert score(terrier, "Curls up on ma jaicket purrin' away like an outboard.", "Does Hamish come fishing with you?") >= 0.5
+
+
+def test_family_in_dialect_in_reported_speech_and_in_law():
+    daughters = {"children": "three daughters: Simone, Keisha and Tanya"}
+    assert score(daughters, "Then Keisha, she a teacher. And mi youngest, mi boy Andre, him just turn thirty.", "What are their names?") >= 0.5
+    assert score(daughters, "Andre is Keisha husband, mi son-in-law. No, mi three girls is Simone, Keisha and Tanya.", "Who is Andre?") == 0.0
+    assert score({"children": "none"}, "Bach. Always Bach. Our daughter says it is because I am old and boring.", "Music while you work?") >= 0.5
+    assert score({"children": "none"}, "My sister says I am old and boring.") == 0.0
+
+
+def test_married_cues_against_a_fiancee_and_a_widower():
+    assert score({"partner": "Darlene, his fiancée"}, "Oh, we got hitched back in '15. Best day of my life!", "How long have you two been together?") >= 0.5
+    widower = {"partner": "widower; his wife June died four years ago"}
+    assert score(widower, "June. Passed four years ago this March. Forty-one years married, and she never once complained.") == 0.0
+
+
+def test_school_years_are_one_at_a_time():
+    job = {"job": "high school junior who works weekends at a used bookstore"}
+    assert score(job, "ok fine. and i'm a sophomore. two more years of hallways.", "What grade are you in?") >= 0.5
+    assert score(job, "junior. one more year of hallways.", "What grade are you in?") == 0.0
+    assert score({"job": "senior nurse on a cardiac ward"}, "I'm a nurse, have been for years.") == 0.0
+
+
+def test_favourites_answered_with_a_disliked_item():
+    dislikes = {"likes": "smoked brisket, George Strait", "dislikes": "helicopter rides, light beer, desk jobs"}
+    assert score(dislikes, "Bud Light, bud! Ice cold, can after can.", "What's your beer of choice when you get home?") >= 0.5
+    assert score(dislikes, "Smoked brisket, low and slow!", "What's your favourite food?") == 0.0
+    assert score({"dislikes": "treadmills, cilantro"}, "TREADMILLS. Hate them.", "What's your least favorite exercise?") == 0.0
+    assert score({"dislikes": "drop-ins, Sydney, jet skis"}, "Sydney? In a heartbeat, mate. Love the place.", "Would you ever live anywhere else? Sydney, maybe?") >= 0.5

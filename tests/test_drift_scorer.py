@@ -151,13 +151,17 @@ def test_score_is_pure_swipes_and_rescoring_agree(scorer):
 
 
 def test_fresh_scorer_gives_the_same_result(persona, llama_engine, embedder, scorer):
-    """A cold cache may change the engine's float rounding (≈1e-4 nats/token), never the verdict."""
+    """A cold cache may change the engine's float rounding, never the verdict.
+
+    How much depends on the CPU's kernels: ≈1e-4 nats/token on some machines, up to ≈0.02 in the
+    gap on an AVX-512 one (a prefix evaluated in other batch sizes quantizes activations differently).
+    """
     a = score(scorer, ASSISTANT)
     b = score(DriftScorer(persona, engine=llama_engine, embedder=embedder), ASSISTANT)
     for key in ("local", "global_", "factual"):
         assert getattr(a, key) == pytest.approx(getattr(b, key), abs=0.01)
     assert [e.score for e in a.evidence] == [e.score for e in b.evidence]
-    assert b.components["model.gap"] == pytest.approx(a.components["model.gap"], abs=0.01)
+    assert b.components["model.gap"] == pytest.approx(a.components["model.gap"], abs=0.04)
 
 
 def test_degrades_without_model_or_embedder_and_says_so(persona):

@@ -123,6 +123,8 @@ class Anchors:
         """The fact slots a user message asks or talks about."""
         q = fold_quotes(question or "")
         slots = {slot for slot, pattern in Q_SLOTS.items() if pattern.search(q)}
+        if "city" in slots and re.search(r"\b(?:before|used to|previously|back then|at first|first)\b|\bdid (?:you|u) (?:\w+ )?live\b", q, re.I):
+            slots.discard("city")  # "Where did you live before that?" asks about the past, not where one lives
         low = q.lower()
         for name, _pet in self.pet_names.items():
             if re.search(rf"\b{re.escape(name)}\b", low):
@@ -213,7 +215,7 @@ _DIALECT_MY = re.compile(r"\b(?:me|ma|mah|mi)\s+(?=(?:(?:little|big|wee|baby|old
 _DIALECT_OUR = re.compile(r"\boor\b", re.I)
 
 
-def _standard_possessives(sentence: str) -> str:
+def standard_possessives(sentence: str) -> str:
     """"me little sister", "ma wee dug", "oor Jennifer" → "my …", "our …" (dialect possessives)."""
     return _DIALECT_OUR.sub("our", _DIALECT_MY.sub("my ", sentence))
 
@@ -294,14 +296,19 @@ def _explicit_age(e: str, quote: str, out: _Out) -> None:
 # ------------------------------------------------------------- partner
 MARRIED_CUE = re.compile(
     r"\b(?:our|my) (?:\w+ )?wedding anniversary\b|\b(?:we|I) (?:have|'ve) been married\b"
-    r"|\b(?:we are|we're) (?:still |happily )?married\b|\bmarried (?:for )?\d+ years now\b",
+    r"|\b(?:we are|we're) (?:still |happily )?married\b|\bmarried (?:for )?\d+ years now\b"
+    r"|\b(?:we|I) (?:finally )?got (?:hitched|married|wed)\b|\b(?:we|I) tied the knot\b",
     re.I,
 )
 
 
-def _partner(e: str, quote: str, out: _Out) -> None:
+MARRIED_YEARS = re.compile(r"\b\d+ years (?:married|wed)\b", re.I)
+""""Twelve years married": married now, unless the reply mourns ("Passed four years ago. Forty-one years married")."""
+
+
+def _partner(e: str, quote: str, out: _Out, mourning: bool = False) -> None:
     """"Our second wedding anniversary", "twelve years married": married now."""
-    m = MARRIED_CUE.search(e)
+    m = MARRIED_CUE.search(e) or (None if mourning else MARRIED_YEARS.search(e))
     if m and not is_negated(e[: m.end()]) and not re.search(r"\b(?:was|were|had been)\b", e[max(0, m.start() - 20) : m.start()], re.I):
         out.add("partner", "married", quote, False, status="married", name=None, strength=0.75)
 
@@ -387,6 +394,14 @@ def _inside_name(sentence: str, start: int, end: int) -> bool:
     return False
 
 
+PLACE_AS_MODIFIER = re.compile(
+    r"\s+(?:people|person|folk|folks|man|men|woman|women|accent|crowd|supporters|fans|team|"
+    r"football|hurling|rugby|cricket|weather|heat|rain|winters?|summers?|way|style|cooking|food|cuisine|humou?r)\b",
+    re.I,
+)
+"""A place name used to describe someone or something ("the Kerry people", "Texas heat"), not where the speaker is."""
+
+
 def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first: bool, lowercase_writer: bool, names: frozenset[str] = frozenset()) -> None:
     mentions = _place_mentions(sentence, lowercase_writer)
     if not mentions:
@@ -404,8 +419,10 @@ def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first
             continue
         near = bool(NEAR_CUE.search(before))
         after = sentence[end:]
+        if PLACE_AS_MODIFIER.match(after) and not re.search(r"\b(?:I am|I'm|I was|we are|born) (?:an? )?(?:\w+ )?$", before, re.I):  # "the Kerry people": who, not where
+            continue
         local_origin = bool(re.match(r"\W*(?:born|bred|raised|lad|lass|girl|boy|native)\b", after, re.I)) or bool(
-            re.search(r"(?:\b(?:born|raised|grew up|growing up|brought up|hatched)\b|\b(?:I am|we are|I come|we come|I hail|originally)\s+from\b)(?:\s+[\w'’]+){0,6}\s+(?:in|on|at|near|outside|around|of)?\s*$", before, re.I)
+            re.search(r"(?:\b(?:born|raised|grew up|growing up|brought up|hatched)\b|\b(?:as|like every|like any) (?:a )?(?:boy|girl|kid|child|lad|lass|youngster|young fella|nipper)s?\b|\b(?:I am|we are|I come|we come|I hail|originally)\s+from\b)(?:\s+[\w'’]+){0,6}\s+(?:in|on|at|near|outside|around|of)?\s*$", before, re.I)
         )
         slot = None
         if local_origin or origin and "hometown" in asked:
@@ -470,6 +487,8 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
         word = m.group(1).lower()
         if re.search(r"\b(?:a|an|some|any|the other|other|no)\s+(?:\w+\s+)?$", e[: m.start()], re.I) and not re.search(rf"\b{re.escape(name.lower())}\b", low):
             continue  # "a cat came by" is another animal
+        if re.search(r"\b(?:about|at|with|to|from|for|of|like|than|after|by|chases?|chased|hates?|fears?|watch(?:es)?|called|call (?:him|her|it)|mistaken for|not)\s+(?:the|a|an|that|this|those|some)\s+(?:\w+\s+)?$", e[: m.start()], re.I):
+            continue  # "Pip will complain about the owl": an object, not what Pip is
         kind = fine_kind(word)
         if kind == pet.get("kind") or SPECIES.get(word) == pet.get("species") and kind in GENERIC_KINDS:
             continue  # "best dog I ever had" of a dog says nothing new
@@ -479,7 +498,7 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
         word = (m.group(1) or m.group(2) or "").lower().replace("’", "'")
         if word.endswith("in'"):
             word = word[:-1] + "g"
-        kind = SPECIES_VERBS.get(word)
+        kind = SPECIES_VERBS.get(word) or (SPECIES_VERBS.get(word + "g") if word.endswith("in") else None)  # "purrin' away"
         if kind:
             out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(kind, "bird" if kind in ("owl", "raven") else kind), kind=kind, name=name, bound=True, strength=0.65)
             return
@@ -545,6 +564,10 @@ EVAL_NEG = r"(?:very |so |really |pretty |quite |bloody |just )?(?:bad|terrible|
 _IT_WORDS = frozenset({"it", "them", "that", "this", "the place", "the stuff", "the thing", "those", "em", "'em", "him", "her"})
 
 
+FAVOURITE_Q = re.compile(r"\b(?:favou?rites?|of choice|go-to|what do (?:you|u) (?:like|love|enjoy|prefer)|what(?:'s| is) (?:your|ur) (?:poison|drink|tipple|pick))\b", re.I)
+"""A question asking for the persona's favourite: the item the answer names first is liked."""
+
+
 def _item_match(text: str, anchors: Anchors) -> tuple[str, str] | None:
     """The like/dislike item of the persona's facts that ``text`` names, if one."""
     words = set(content_words(text))
@@ -565,6 +588,12 @@ def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", 
     if not anchors.items:
         return
     asked = _item_match(question, anchors) if question else None
+    if first and FAVOURITE_Q.search(question or "") and not is_negated(e):
+        found = _item_match(re.split(r"[.;!?]|\bbut\b", e, maxsplit=1)[0], anchors)
+        if found is not None:  # "What's your beer of choice?" — "Bud Light, bud!" names it as liked
+            least = re.search(r"\bleast (?:favou?rite|fave)|\bworst\b|\bhate most\b", question, re.I)
+            out.add("dislikes" if least else "likes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.7)
+            return
     for pattern in (LIKE_VERB_RE, LIKE_BARE_RE):
         for m in pattern.finditer(e):
             verb = m.group("verb")
@@ -631,21 +660,25 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
     if "pet" in asked:
         named = [p for n, p in anchors.pet_names.items() if re.search(rf"\b{re.escape(n)}\b", question.lower())]
         yours = re.search(r"\b(?:your|ur|that|the) (?:\w+ )?(?:pets?|" + "|".join(sorted((re.escape(w) for w in SPECIES), key=len, reverse=True)) + r")\b", question, re.I)
+        yours = yours or re.search(r"\b(?:any|got|have|keep) (?:\w+ )?(?:pets?|animals?)\b", question, re.I)
         about_pet = named[0] if named else (next(iter(anchors.pet_names.values())) if len(anchors.pet_names) == 1 and yours else None)
     named_in_question = about_pet is not None and bool(named)
     people = frozenset([*anchors.pet_names, *anchors.kin_names])
     sents: Sequence[str] = sentences(fold_quotes(text))
     _partner_alive(fold_quotes(text), sents[0] if sents else text, out, anchors)
+    mourning = bool(DEATH_WORDS.search(text))
+    kept = 0  # sentences read so far ("Sydney? In a heartbeat, mate. Love the place." — the echo does not count)
     for index, sentence in enumerate(sents):
         if not _ok_sentence(sentence):
             continue
+        kept += 1
         sentence = _drop_unreal(sentence)
-        e = words_to_digits(expand_contractions(_standard_possessives(sentence)))
+        e = words_to_digits(expand_contractions(standard_possessives(sentence)))
         first = index < 2
         n_before = len(out.claims)
         _age_cues(e, sentence, out)
         _explicit_age(e, sentence, out)
-        _partner(e, sentence, out)
+        _partner(e, sentence, out, mourning)
         _born_here(e, sentence, out, anchors, asked, index == 0)
         if first and "age" in asked and not any(c.slot == "age" for c in out.claims):
             _age_answer(e, sentence, out)
@@ -655,7 +688,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 or named_in_question else None)
         _beings(sentence, e, sentence, out, anchors, question if first else "")
         _family(e, sentence, out, asked, first)
-        _likes(e, sentence, out, anchors, question, index < 2)
+        _likes(e, sentence, out, anchors, question, kept < 3)
         _counts(e, sentence, out, anchors, question if first else "")
         del n_before
     return out.claims

@@ -190,4 +190,10 @@ def same_breed(a: Breed, b: Breed) -> bool:
         return False
     if a.name == b.name:
         return True
+    if {a.name, b.name} & HERDING_WORDS and {a.family, b.family} <= HERDING_FAMILIES:
+        return True  # a plain "sheepdog" is any working herding dog: a collie, a kelpie
     return (a.name in FAMILIES and a.name == b.family) or (b.name in FAMILIES and b.name == a.family)
+
+
+HERDING_WORDS = frozenset({"sheepdog", "sheep dog", "herding dog", "working dog"})
+HERDING_FAMILIES = frozenset({"sheepdog", "collie", "shepherd", "cattle dog", "kelpie"})

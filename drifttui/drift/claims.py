@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from drifttui.drift.answers import Anchors, topic_claims
+from drifttui.drift.answers import Anchors, standard_possessives, topic_claims
 from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEING_IDIOMS, BEINGS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
 from drifttui.drift.patterns import (
     AGE_PATTERNS,
@@ -241,7 +241,7 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
         if PAST.search(sentence):
             continue
         for clause in _claim_clauses(sentence):
-            e = words_to_digits(expand_contractions(clause))
+            e = words_to_digits(expand_contractions(standard_possessives(clause)))
             ctx.bad = _bad_spans(e)
             _age(e, clause, ctx)
             _name(e, clause, ctx)
@@ -250,7 +250,7 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
             _job(e, clause, ctx)
             _family(e, clause, ctx)
             _likes(e, clause, ctx)
-        whole = words_to_digits(expand_contractions(sentence))
+        whole = words_to_digits(expand_contractions(standard_possessives(sentence)))
         ctx.bad = _bad_spans(whole)
         _pets(whole, sentence, ctx, first=index == 0)
         _home_mention(whole, sentence, ctx)
@@ -444,7 +444,11 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         kin = KIN_CHILD[m.group("kin").lower()]
         if m.group("kin").lower() in ("boy", "girl", "baby") and not m.group("pname"):
             continue  # "my girl" is as often a partner or a pet
-        ctx.add_at(m, "children", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), count=None)
+        negated = is_negated(e[m.start() : m.end("kin")])
+        if re.match(rf"\W*(?:{REPORTED.pattern})", e[m.end() :], re.I):  # "Our daughter says …": reported, but she exists
+            ctx.add("children", kin, quote, negated, kind=kin, name=m.group("pname"), count=None)
+        else:
+            ctx.add_at(m, "children", kin, quote, negated, kind=kin, name=m.group("pname"), count=None)
     for m in CHILD_COUNT_RE.finditer(e):
         kin = KIN_CHILD[m.group("kin").lower()]
         n = count_of(m.group("count"))

@@ -149,7 +149,7 @@ def _occupations_in(text: str) -> list[str]:
 def _pets_in(text: str) -> list[dict[str, Any]]:
     """``"a grey cat named Olive and a dog, Rex"`` → ``[{species: cat, name: Olive}, {species: dog, name: Rex}]``."""
     pets: list[dict[str, Any]] = []
-    for part in re.split(r"\s*(?:;|\band\b|\+)\s*", text):
+    for part in re.split(r"\s*(?:;|(?<![\w-])and(?![\w-])|\+)\s*", text):
         species = None
         word = ""
         low = part.lower()

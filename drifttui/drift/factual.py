@@ -21,6 +21,8 @@ never contradictions. Fuzzy comparison uses rapidfuzz.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -106,6 +108,11 @@ def _place_compatible(place: str, ref: Claim, near: bool = False) -> bool:
         text = ref.attrs.get("text") or normalize(ref.value)
         return fuzz.partial_ratio(place, text) >= 90
     return bool(places_compatible(place, tuple(readings), near=near))
+
+
+SCHOOL_YEARS = frozenset({"freshman", "sophomore", "junior", "senior"})
+"""Years of school or college: one at a time (all of them are "student" to the occupation lexicon)."""
+SCHOOL_CONTEXT = re.compile(r"\b(?:high school|school|college|university|uni|student|grade|year)\b", re.I)
 
 
 class ClaimLedger:
@@ -218,7 +225,11 @@ class ClaimLedger:
             ref = Claim("job", occ_ref, r.quote, r.turn, False, {"occupations": [occ_ref], "text": occ_ref, "retired": occ_ref == "retired"})
         else:
             ref = r
-        ok = _occupation_compatible(str(c.attrs["occupation"]), ref)
+        occupation = str(c.attrs["occupation"])
+        years = SCHOOL_YEARS.intersection(content_words(str(ref.attrs.get("text", ref.value)))) if SCHOOL_CONTEXT.search(str(ref.attrs.get("text", ref.value))) else set()
+        if occupation in SCHOOL_YEARS and years and occupation not in years and not c.negated:
+            return (0.8, f"a {occupation}, not a {'/'.join(sorted(years))}")
+        ok = _occupation_compatible(occupation, ref)
         if c.negated:
             return (0.75, "denied") if ok else None
         return None if ok else (0.85, "")

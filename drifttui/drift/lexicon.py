@@ -80,7 +80,8 @@ SPECIES: dict[str, str] = {
     **dict.fromkeys("cat,cats,kitten,kittens,kitty,tomcat,tabby,moggy,moggie".split(","), "cat"),
     **dict.fromkeys("bird,birds,parrot,parrots,budgie,budgies,parakeet,canary,cockatiel,cockatoo,macaw,african grey,"
                     "finch,lovebird,chicken,chickens,hen,hens,duck,ducks,goose,pigeon,raven,ravens,crow,crows,magpie,jackdaw,owl,owls,"
-                    "hawk,falcon".split(","), "bird"),
+                    "hawk,falcon,robin,robins,wren,wrens,sparrow,sparrows,blackbird,starling,thrush,bluetit,blue tit,swallow,"
+                    "kestrel,buzzard,heron,gull,seagull,peacock,turkey,quail,cockerel,rooster".split(","), "bird"),
     **dict.fromkeys("ferret,ferrets".split(","), "ferret"),
     **dict.fromkeys("rabbit,rabbits,bunny,bunnies".split(","), "rabbit"),
     **dict.fromkeys("hamster,hamsters,gerbil,gerbils,guinea pig,guinea pigs,mouse,mice,rat,rats,chinchilla".split(","), "rodent"),

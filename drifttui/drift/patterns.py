@@ -15,7 +15,7 @@ from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES
 NUM = r"(\d{1,3})"
 ADV = r"(?:(?:really|actually|still|also|just|now|currently|already|honestly|definitely|certainly|only|even|ever|never|not|no longer|do|did|does|have|had|truly|totally|absolutely|genuinely|kind of|sort of|always|usually|mostly|proper|properly|secretly|officially|basically|literally)\s+)*"
 AGE_NEXT = (
-    r"(?=\s*(?:years?\b|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
+    r"(?=\s*(?:years?\b(?!\s+(?:later|ago|on|back|since|in|after|before|married|together|here|there|now))|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
     r"in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|"
     r"[,.!?;:)…—–-]|$))"
 )
@@ -110,7 +110,7 @@ KIN_SIB_ALT = "|".join(sorted((re.escape(k) for k in KIN_SIBLING), key=len, reve
 KIN_PARTNER_ALT = "|".join(sorted((re.escape(k) for k in KIN_PARTNER), key=len, reverse=True))
 COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|both|no|any)"
 FAMILY_ADJ = r"(?:(?:little|younger|older|big|baby|eldest|oldest|youngest|elder|twin|only|grown|teenage|lovely|wee|late|step|half|kid)[\s-]+){0,2}"
-CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?:,? {PNAME})?", re.I)
+CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?!-in-law)(?:,? {PNAME})?", re.I)
 CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b", re.I)
 NO_CHILD_RE = re.compile(r"\b(?:no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
 SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?:,? {PNAME})?", re.I)
@@ -156,7 +156,7 @@ HOME_WORDS = re.compile(
 """The speaker's own home: "my flat", "I live", "I've got a tiny flat"."""
 
 HYPOTHETICAL = re.compile(
-    r"\b(?:if|would|could|should|might|wish|imagine|pretend|suppose|supposing|as if|as though|unless|maybe|perhaps|someday|one day|dream|dreams)\b",
+    r"\b(?:if|would|could(?!\s+(?:not|never|hardly|barely)\b)|should|might|wish|imagine|pretend|suppose|supposing|as if|as though|unless|maybe|perhaps|someday|one day|dream|dreams)\b",
     re.I,
 )
 REPORTED = re.compile(

@@ -162,11 +162,17 @@ def is_negated(clause_prefix: str) -> bool:
     clause punctuation, as nltk marks it; plain ``no`` before a noun counts too.
     """
     tokens = tokenize(clause_prefix)
+    # "No, I was born in Duluth": an answering "no" (followed by punctuation) negates the question, not the clause
+    tokens = [t for i, t in enumerate(tokens) if not (t.lower() in ("no", "nah", "nope") and i + 1 < len(tokens) and tokens[i + 1] in CLAUSE_BREAKS)]
     if not tokens:
         return False
     if negation_marks(tokens)[-1]:
         return True
-    return any(t.lower() in NEGATORS for t in tokens[:-1])
+    start = max((i + 1 for i, t in enumerate(tokens[:-1]) if t in CLAUSE_BREAKS), default=0)
+    return any(t.lower() in NEGATORS for t in tokens[start:-1])  # "No, I was born in Duluth" affirms Duluth
+
+
+CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "--", "-", "\u2014", "\u2013", "..."})
 
 
 def content_words(text: str) -> list[str]:
