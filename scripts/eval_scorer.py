@@ -4,11 +4,12 @@
 The labelled set is ``tests/data/labelled/<split>/<persona>.jsonl``: transcripts
 whose assistant lines carry ``"label"`` (``in-character`` | ``local`` | ``global``
 | ``factual``) and optionally ``"hard"`` (``paraphrase``, ``helping``, ``quiet``);
-the persona is ``tests/data/personas/<persona>.toml``. ``dev`` is what the scorer
-was calibrated on, ``heldout`` was not looked at while tuning.
+the persona is ``tests/data/personas/<persona>.toml``. Seven splits by ten
+authors; ``tests/data/labelled/README.md`` says which were used for development
+and which was scored only once (``blind4``, with the shipped scorer).
 
-    .venv/bin/python scripts/eval_scorer.py                 # both splits, real model + embedder
-    .venv/bin/python scripts/eval_scorer.py --split heldout
+    .venv/bin/python scripts/eval_scorer.py                 # every split, real model + embedder (~15 min)
+    .venv/bin/python scripts/eval_scorer.py --split blind4
     .venv/bin/python scripts/eval_scorer.py --no-model      # lexical signals only (fast)
     .venv/bin/python scripts/eval_scorer.py --save scores.json   # per-turn results for inspection
     .venv/bin/python scripts/eval_scorer.py --threads 1     # faster on a machine shared with other jobs
@@ -41,6 +42,8 @@ from drifttui.persona import load_persona  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS = ("in-character", "local", "global", "factual")
+SPLITS = ("dev", "heldout", "blind", "dev2", "blind2", "blind3", "blind4")
+"""Every labelled split, in the order they were written (tests/data/labelled/README.md says what each was used for)."""
 SCORES = ("local", "global", "factual")
 
 
@@ -111,7 +114,7 @@ def fit_logit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000) 
 
     1. The *direction*: L2-regularised (penalty ``l2``) on standardised signals. With ~18
        drift turns per type a strong penalty keeps one persona's quirks from owning a
-       weight (chosen by leave-one-persona-out AUROC on dev: ``--lopo``).
+       weight (chosen by leave-one-persona-out AUROC on the pooled splits, printed by ``--fit``).
     2. The *calibration*: a 1-D logistic fit of scale and bias on that direction, with the
        mild penalty (1.0) a single-stage fit would use, so a strong penalty on the
        direction does not squash every score toward 0.5.
@@ -130,7 +133,7 @@ def fit_logit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 4000) 
 
 PENALTIES = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
 """L2 penalties tried for each model's direction fit; ``--fit`` keeps the one with the best
-leave-one-persona-out AUROC on dev (ties: the smaller penalty)."""
+leave-one-persona-out AUROC on the fitted splits (ties: the smaller penalty)."""
 
 BIAS_SHIFT = -1.0
 """Lowers every fitted bias: the balanced fit fires on ~11% of in-character turns at 0.5; this brings it to ~5%."""
@@ -157,9 +160,9 @@ def lopo_auroc(rows: list[dict], name: str, l2: float) -> float:
 
 
 def fit_models(rows: list[dict], penalties: Sequence[float] = PENALTIES) -> None:
-    """Print leave-one-persona-out AUROC per penalty, then DEFAULT_LOGITS fitted on ``rows`` (dev) with the best one."""
+    """Print leave-one-persona-out AUROC per penalty, then DEFAULT_LOGITS fitted on ``rows`` (the pooled splits) with the best one."""
     personas = sorted({r["persona"] for r in rows})
-    print(f"leave-one-persona-out AUROC on dev ({len(personas)} folds), by L2 penalty of the direction fit:")
+    print(f"leave-one-persona-out AUROC on the chosen splits ({len(personas)} folds), by L2 penalty of the direction fit:")
     print(f"  {'model':24}" + "".join(f"{p:>9g}" for p in penalties) + "   chosen")
     chosen: dict[str, float] = {}
     for name in FEATURES:
@@ -232,7 +235,7 @@ def report(split: str, rows: list[dict], threshold: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", default="all", help="labelled split(s), comma-separated (folders of tests/data/labelled); all = dev,heldout")
+    parser.add_argument("--split", default="all", help="labelled split(s), comma-separated (folders of tests/data/labelled); all = every split, in SPLITS order")
     parser.add_argument("--no-model", action="store_true", help="lexical signals only")
     parser.add_argument("--no-embedder", action="store_true")
     parser.add_argument("--threshold", type=float, default=0.5, help="score at which a score 'fires' (default 0.5)")
@@ -243,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true", help="print logistic models fitted on the chosen splits' components, pooled (penalty chosen by leave-one-persona-out AUROC)")
     parser.add_argument("--rescore", action="store_true", help="with --load: recompute scores from components with the current config")
     args = parser.parse_args(argv)
-    splits = ("dev", "heldout") if args.split == "all" else tuple(args.split.split(","))
+    splits = SPLITS if args.split == "all" else tuple(args.split.split(","))
     for split in splits:
         if not (DATA / "labelled" / split).is_dir():
             parser.error(f"no labelled split {split!r} in {DATA / 'labelled'}")

@@ -537,24 +537,3 @@ def _answers(first: str, ctx: _Ctx) -> None:
             occ, sure = _find_occupation(m.group("occ"))
             if occ:
                 ctx.add("job", occ, first, False, occupation=occ, strength=0.8 * sure, answer=True)
-
-
-def _places_in(text: str, lowercase_writer: bool) -> list[str]:
-    """Known places in ``text`` written as names (capitalised; a writer who never capitalises: uncommon names only)."""
-    out = []
-    words = re.findall(r"[\w'’-]+", text)
-    i = 0
-    while i < len(words):
-        for n in (4, 3, 2, 1):
-            chunk = words[i : i + n]
-            if len(chunk) < n:
-                continue
-            surface = " ".join(chunk)
-            place = canonical_place(surface)
-            if place and (chunk[0][:1].isupper() or lowercase_writer and not is_common(surface)):
-                out.append(place)
-                i += n
-                break
-        else:
-            i += 1
-    return out

@@ -1,0 +1,41 @@
+"""The labelled drift set is well-formed: every transcript reads as `drifttui score` input, has its persona, valid labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from drifttui.commands.score import read_transcript
+from drifttui.persona import load_persona
+
+DATA = Path(__file__).parent / "data"
+TRANSCRIPTS = sorted((DATA / "labelled").glob("*/*.jsonl"))
+LABELS = {"in-character", "local", "global", "factual"}
+HARD = {"paraphrase", "helping", "quiet"}
+
+
+def test_every_split_is_listed_by_the_eval_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("eval_scorer", DATA.parents[1] / "scripts" / "eval_scorer.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert set(module.SPLITS) == {p.parent.name for p in TRANSCRIPTS}
+
+
+@pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_transcript_reads_and_is_labelled(path):
+    rows = read_transcript(str(path))
+    persona = load_persona(DATA / "personas" / f"{path.stem}.toml", warn=lambda _m: None)
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == len(lines) >= 20
+    assert lines[0]["role"] == "assistant" and persona.greeting  # the greeting opens the chat (an author may have extended it)
+    for line in lines:
+        if line["role"] == "assistant":
+            assert line.get("label", "in-character") in LABELS
+            assert line.get("hard") in HARD | {None}
+        else:
+            assert "label" not in line
+    assert [r for _, r, _ in rows[1:3]] == ["user", "assistant"]
