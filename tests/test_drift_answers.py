@@ -186,3 +186,45 @@ def test_favourites_answered_with_a_disliked_item():
     assert score(dislikes, "Smoked brisket, low and slow!", "What's your favourite food?") == 0.0
     assert score({"dislikes": "treadmills, cilantro"}, "TREADMILLS. Hate them.", "What's your least favorite exercise?") == 0.0
     assert score({"dislikes": "drop-ins, Sydney, jet skis"}, "Sydney? In a heartbeat, mate. Love the place.", "Would you ever live anywhere else? Sydney, maybe?") >= 0.5
+
+
+# ------------------------------------- addresses, open families, where kin live, counts
+def test_kin_words_that_address_the_user_are_not_family():
+    siblings = {"siblings": "an only child"}
+    assert score(siblings, "Come inside the shade, my sister, this sun no be small thing.") == 0.0
+    assert score(siblings, "Sorry, my sister. God rest him.") == 0.0
+    assert score(siblings, "My sister lives in Abuja.") >= 0.5
+
+
+def test_a_family_the_facts_describe_only_in_part():
+    six = {"siblings": "second of six children; elder brother Obinna runs the shop"}
+    assert score(six, "My sister lives in Abuja.") == 0.0
+    assert score(six, "My two brothers and I shared one room.") == 0.0
+    assert score(six, "I'm an only child.") >= 0.5
+
+
+def test_where_the_facts_put_a_family_member():
+    sons = {"children": "two sons: Eirik (engineer, in Oslo) and Tor (in Bodø)"}
+    assert score(sons, "Tor is in Bodø, and Bodø is all wind. Eirik is down in Stavanger with the oil people.") >= 0.5
+    assert score(sons, "Eirik is in Oslo, Tor is up in Bodø.") == 0.0
+    assert score(sons, "Eirik is in Stavanger for the weekend, visiting friends.") == 0.0
+
+
+def test_origin_after_the_place_ages_ahead_and_trades():
+    assert score({"hometown": "Port Augusta, South Australia"}, "Drive into Whyalla, where I grew up, and you know you're home.", "Do you get home much?") >= 0.5
+    assert score({"hometown": "Port Augusta, South Australia"}, "Drive into Port Augusta, where I grew up.", "Do you get home much?") == 0.0
+    assert score({"age": "42"}, "By God's grace, before I clock fifty next year, the shop go open.") >= 0.5
+    assert score({"age": "42"}, "Before I hit 43 next month I want that shop open.") == 0.0
+    assert score({"job": "phone repairer with a kiosk in Kejetia market"}, "Just tell me the truth. I'm a phone doctor, not a pastor.") == 0.0
+    assert score({"pet": "Nip, a rough-coated ratting terrier"}, "That be Nip. Killed nine-and-forty rats in the hay-loft one Saturday.", "Is that your dog?") == 0.0
+
+
+def test_counts_of_ones_own_things_against_earlier_turns_and_the_facts():
+    ledger = ClaimLedger({"job": "lock-keeper on the Caen Hill flight since 1872 (22 years)"}, "", "Pat Doe")
+    earlier = ledger.consistent_claims([(2, "No o! My two apprentices, Yaw and Abena, they are learning fast.", "Do you work alone?")])
+    more = ledger.conflicts(ledger.extract("All three of my apprentices will be here, Yaw, Abena and Kofi.", 4, "Saturday?"), earlier)
+    assert factual_score(more) >= 0.5 and more[0].reference.turn == 2
+    same = ledger.conflicts(ledger.extract("Both of my apprentices will be here, and my two cousins too.", 4, "Saturday?"), earlier)
+    assert factual_score(same) == 0.0
+    assert score({"job": "lock-keeper on the Caen Hill flight since 1872 (22 years)"}, "Two-and-thirty year on the one lock, the same gates.", "Do you tire of it?") > 0.0
+    assert score({"job": "lock-keeper on the Caen Hill flight since 1872 (22 years)"}, "Two-and-twenty year on the one lock.", "Do you tire of it?") == 0.0

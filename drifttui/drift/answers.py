@@ -33,7 +33,7 @@ from rapidfuzz import fuzz
 from drifttui.drift.breeds import breeds_in
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
 from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
-from drifttui.drift.places import canonical_place, is_common, lookup
+from drifttui.drift.places import canonical_place, is_common, lookup, places_compatible
 from drifttui.drift.text import content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
 
 ORDINALS = {
@@ -118,6 +118,8 @@ class Anchors:
     city: Any = None
     hometown: Any = None
     dead_partner: tuple[str, ...] = ()
+    kin_places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Family member name (lowercase) → (where the facts put them, the fact's text): "Eirik in Oslo"."""
 
     def question_slots(self, question: str) -> set[str]:
         """The fact slots a user message asks or talks about."""
@@ -169,6 +171,13 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
         elif fact.slot in ("children", "siblings", "partner"):
             for name in attrs.get("names") or []:
                 anchors.kin_names[name.lower()] = fact.slot
+                raw = str(attrs.get("raw", ""))
+                m = re.search(rf"\b{re.escape(name)}\b[^;]{{0,40}}?\b(?:in|at) (?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)", raw)
+                others = [n for n in attrs.get("names") or [] if n != name]
+                if m and any(re.search(rf"\b{re.escape(n)}\b", m.group(0)) for n in others):
+                    m = None  # the place belongs to the next person named
+                if m and lookup(m.group("place")):
+                    anchors.kin_places[name.lower()] = (m.group("place"), raw)
             if fact.slot == "partner" and (attrs.get("status") == "widowed" or re.search(r"\b(?:died|dead|slain|killed|passed|late)\b", str(attrs.get("raw", "")), re.I)):
                 anchors.dead_partner = tuple(n.lower() for n in attrs.get("names") or [])
         elif fact.slot in ("city", "hometown"):
@@ -184,6 +193,8 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
         for m in COUNTED_UNITS.finditer(sentence):
             unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
             context = _stems(_clause_at(sentence, m.start())) - {_stem(m.group("unit").lower()), m.group("n")}
+            if len(context) < 2:  # "since 1872 (22 years)": the bracket's sentence says what was counted
+                context = _stems(sentence) - {_stem(m.group("unit").lower()), m.group("n")}
             anchors.counts.append((int(m.group("n")), unit, context, sentence.strip()))
         for m in _BACKSTORY_BEING.finditer(sentence):
             name = m.group("name")
@@ -258,6 +269,10 @@ def _age_cues(e: str, quote: str, out: _Out) -> None:
         n = int(m.group(1))
         if 3 <= n <= 120:
             out.add("age", str(n), quote, is_negated(e[: m.end()]), lo=n, hi=n + 1, strength=0.85)
+    for m in re.finditer(r"\bI (?:will |am going to )?(?:clock|hit|reach|turn|make) (\d{1,3}) (?:next|this|come) (?:year|month|week|spring|summer|autumn|fall|winter|birthday)\b", e, re.I):
+        n = int(m.group(1))
+        if 3 <= n <= 120 and not is_negated(e[: m.end()]):  # "before I clock fifty next year": 49 now
+            out.add("age", str(n - 1), quote, False, lo=n - 1, hi=n - 1, strength=0.75, cue="birthday ahead")
 
 
 def _age_answer(e: str, quote: str, out: _Out) -> bool:
@@ -394,6 +409,13 @@ def _inside_name(sentence: str, start: int, end: int) -> bool:
     return False
 
 
+ORIGIN_AFTER = re.compile(
+    r"\W*(?:born|bred|raised|lad|lass|girl|boy|native)\b|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) (?:was|were) (?:born|raised|bred|reared)\b"
+    r"|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) grew up\b",
+    re.I,
+)
+"""Words after a place that make it the speaker's origin ("Whyalla, where I grew up", "Trowbridge be where I were born")."""
+
 PLACE_AS_MODIFIER = re.compile(
     r"\s+(?:people|person|folk|folks|man|men|woman|women|accent|crowd|supporters|fans|team|"
     r"football|hurling|rugby|cricket|weather|heat|rain|winters?|summers?|way|style|cooking|food|cuisine|humou?r)\b",
@@ -415,13 +437,13 @@ def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first
         if RETURN_CUE.search(before) and ("hometown" in asked or first):
             out.add("hometown", key, quote, is_negated(before + " " + surface), place=key, surface=surface, near=True, strength=0.7, explicit=True)
             return
-        if AWAY_CUE.search(before):
+        after = sentence[end:]
+        if AWAY_CUE.search(before) and not ORIGIN_AFTER.match(after):  # "drive into Whyalla, where I grew up" is still home
             continue
         near = bool(NEAR_CUE.search(before))
-        after = sentence[end:]
         if PLACE_AS_MODIFIER.match(after) and not re.search(r"\b(?:I am|I'm|I was|we are|born) (?:an? )?(?:\w+ )?$", before, re.I):  # "the Kerry people": who, not where
             continue
-        local_origin = bool(re.match(r"\W*(?:born|bred|raised|lad|lass|girl|boy|native)\b", after, re.I)) or bool(
+        local_origin = bool(ORIGIN_AFTER.match(after)) or bool(
             re.search(r"(?:\b(?:born|raised|grew up|growing up|brought up|hatched)\b|\b(?:as|like every|like any) (?:a )?(?:boy|girl|kid|child|lad|lass|youngster|young fella|nipper)s?\b|\b(?:I am|we are|I come|we come|I hail|originally)\s+from\b)(?:\s+[\w'’]+){0,6}\s+(?:in|on|at|near|outside|around|of)?\s*$", before, re.I)
         )
         slot = None
@@ -456,6 +478,9 @@ _OTHER_ANIMAL = re.compile(r"\b(?:had|has|have|got|owns?|owned|keeps?|kept) (?:a
 _SPECIES_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in [*SPECIES, "owl", "owls", "raven", "ravens", "crow", "crows", "magpie", "hawk", "falcon"]), key=len, reverse=True)) + r")\b", re.I)
 
 
+_SPECIES_SINGULARS = frozenset(w for w in [*SPECIES, "owl", "raven", "crow", "rat", "mouse"] if not w.endswith("s"))
+
+
 def fine_kind(word: str) -> str:
     """The animal a word names, singular: "Owls" → owl, "kitten" → cat, "ravens" → raven."""
     w = word.lower()
@@ -487,6 +512,8 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
         word = m.group(1).lower()
         if re.search(r"\b(?:a|an|some|any|the other|other|no)\s+(?:\w+\s+)?$", e[: m.start()], re.I) and not re.search(rf"\b{re.escape(name.lower())}\b", low):
             continue  # "a cat came by" is another animal
+        if word.endswith("s") and word[:-1] in _SPECIES_SINGULARS and pet.get("kind") != word[:-1] and re.search(r"(?:\d|\b(?:many|some|all|the|those|these|of|few|several|killed|caught|chased|kills|catches|chases))\s+$", e[: m.start()], re.I):
+            continue  # "killed nine-and-forty rats": many animals, not what the one pet is
         if re.search(r"\b(?:about|at|with|to|from|for|of|like|than|after|by|chases?|chased|hates?|fears?|watch(?:es)?|called|call (?:him|her|it)|mistaken for|not)\s+(?:the|a|an|that|this|those|some)\s+(?:\w+\s+)?$", e[: m.start()], re.I):
             continue  # "Pip will complain about the owl": an object, not what Pip is
         kind = fine_kind(word)
@@ -501,6 +528,20 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
         kind = SPECIES_VERBS.get(word) or (SPECIES_VERBS.get(word + "g") if word.endswith("in") else None)  # "purrin' away"
         if kind:
             out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(kind, "bird" if kind in ("owl", "raven") else kind), kind=kind, name=name, bound=True, strength=0.65)
+            return
+
+
+def _kin_places(sentence: str, quote: str, out: _Out, anchors: Anchors) -> None:
+    """A family member put somewhere the facts do not put them ("Eirik is down in Stavanger" of "Eirik in Oslo")."""
+    for name, (where, source) in anchors.kin_places.items():
+        m = re.search(rf"\b(?i:{re.escape(name)}(?:'s|\s+is|\s+be|\s+lives|\s+works|\s+has been)?(?:\s+(?:down|up|over|still|now|out|away|living|working|studying|based))*\s+(?:in|at)) (?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)", sentence)
+        if not m or is_negated(sentence[: m.end()]) or HYPOTHETICAL.search(sentence[: m.start()]):
+            continue
+        said = m.group("place")
+        if re.match(r"[^.;!?]{0,30}?\b(?:for the (?:weekend|week|day|night|holidays?|summer)|visiting|on holiday|on a trip|this week|today|tonight|at the moment|for work)\b", sentence[m.end() :], re.I):
+            continue  # a visit, not where they live
+        if places_compatible(said, where) is False:
+            out.add("other:kinplace", f"{name} {said.lower()}", quote, False, being=name.title(), kind=said, expected=where, source=source, strength=0.75)
             return
 
 
@@ -519,6 +560,32 @@ def _beings(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, ques
                 continue
             out.add("other:being", f"{name} {said}", quote, False, being=name, kind=said, expected=kind, source=source, strength=0.7)
             return
+
+
+# ------------------------------------------------------ counts of one's own
+_NUMBER = r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3}"
+OWNED_COUNT = re.compile(
+    rf"\b(?:my|our) (?P<n>{_NUMBER}) (?:\w+ )?(?P<unit>[a-z]+s)\b|\b(?:all )?(?P<n2>{_NUMBER}) of (?:my|our) (?P<unit2>[a-z]+s)\b"
+    rf"|\b(?:I|we) (?:have|have got|got|keep|kept|employ|run|own|train) (?P<n3>{_NUMBER}) (?P<unit3>[a-z]+s)\b",
+    re.I,
+)
+"""How many of something the speaker has ("my two apprentices", "all three of my apprentices", "we keep six hives")."""
+_NOT_OWNED_UNITS = frozenset(
+    "years months weeks days hours minutes seconds times miles kilometres kilometers metres meters feet inches yards pounds "
+    "dollars euros quid bucks pence cents percent things ways bits lots kinds sorts cups pints glasses bottles".split()
+)
+
+
+def _owned_counts(e: str, quote: str, out: _Out) -> None:
+    for m in OWNED_COUNT.finditer(e):
+        unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
+        word = m.group("n") or m.group("n2") or m.group("n3")
+        n = int(word) if word.isdigit() else count_of(word)
+        if n is None or unit in _NOT_OWNED_UNITS or unit in SPECIES or unit.rstrip("s") in SPECIES or unit in KIN_CHILD or unit in KIN_SIBLING or unit in KIN_PARTNER:
+            continue
+        if is_negated(e[: m.end()]):
+            continue
+        out.add("count", f"{n} {unit}", quote, False, n=n, unit=_stem(unit), strength=0.9)
 
 
 # -------------------------------------------------------------- family
@@ -687,6 +754,8 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
             about_pet = None  # "I had a collie as a boy": from here on, another animal
         _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 or named_in_question else None)
         _beings(sentence, e, sentence, out, anchors, question if first else "")
+        _kin_places(sentence, sentence, out, anchors)
+        _owned_counts(e, sentence, out)
         _family(e, sentence, out, asked, first)
         _likes(e, sentence, out, anchors, question, kept < 3)
         _counts(e, sentence, out, anchors, question if first else "")

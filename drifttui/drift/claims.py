@@ -439,8 +439,16 @@ def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
                     species=SPECIES[m.group("species").lower()], name=None, about=ctx.question, bound=True)  # fmt: skip
 
 
+def _vocative(e: str, m: re.Match[str]) -> bool:
+    """Whether the kin word of match ``m`` addresses someone ("…, my sister!", "Sorry, my son."): set off by punctuation."""
+    before, after = e[: m.start()], e[m.end("kin") :]
+    return bool(re.search(r"(?:^|[,.!?;:—–-])\s*(?:oh\s+|ah\s+|eh\s+)?$", before, re.I)) and bool(re.match(r"\s*(?:[,.!?;:—–-]|$)", after))
+
+
 def _family(e: str, quote: str, ctx: _Ctx) -> None:
     for m in CHILD_MY_RE.finditer(e):
+        if _vocative(e, m):
+            continue  # "Sit down, my son."
         kin = KIN_CHILD[m.group("kin").lower()]
         if m.group("kin").lower() in ("boy", "girl", "baby") and not m.group("pname"):
             continue  # "my girl" is as often a partner or a pet
@@ -461,6 +469,8 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
             continue
         ctx.add_at(m, "children", "0", quote, False, kind="child", name=None, count=0)
     for m in SIB_MY_RE.finditer(e):
+        if _vocative(e, m):
+            continue  # "Come inside, my sister": a way of addressing the user
         kin_word = m.group("kin").lower()
         kin = KIN_SIBLING[kin_word]
         ctx.add_at(m, "siblings", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), count=None)

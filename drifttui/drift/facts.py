@@ -51,7 +51,8 @@ def _fact_items(value: str) -> list[str]:
 
 
 def _names_in(value: str, exclude: set[str]) -> list[str]:
-    found = re.findall(r"\b[A-Z][a-zà-ÿ'’-]+\b", value)
+    """Capitalised names in a fact's text, except words in ``exclude`` and places ("a nurse in Melbourne")."""
+    found = [m.group(0) for m in re.finditer(r"\b[A-Z][a-zà-ÿ'’-]+\b", value) if not re.search(r"\b(?:in|at|from|near)\s+(?:[A-Z][a-zà-ÿ'’-]+\s+)?$", value[: m.start()])]
     return [n for n in found if n.lower() not in exclude and n.lower() not in STOPWORDS]
 
 
@@ -170,7 +171,7 @@ def _pets_in(text: str) -> list[dict[str, Any]]:
 
 
 def _family_in(text: str, kin_map: Mapping[str, str], none: bool) -> dict[str, Any]:
-    if none:
+    if none or re.search(r"\bonly child\b", text, re.I) and kin_map is KIN_SIBLING:
         return {"count": 0, "kinds": [], "names": []}
     low = text.lower()
     kinds = sorted({v for k, v in kin_map.items() if re.search(rf"\b{re.escape(k)}\b", low)})
@@ -179,6 +180,10 @@ def _family_in(text: str, kin_map: Mapping[str, str], none: bool) -> dict[str, A
     if m:
         count = count_of(m.group(1))
     names = _names_in(text, set(kin_map) | TITLES | {"late"})
+    birth_order = re.search(r"\b(?:\w+|the \w+|\d+(?:st|nd|rd|th)) of (two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}) (?:children|kids|siblings|brothers and sisters)\b", low)
+    if birth_order and count_of(birth_order.group(1)):
+        # "second of six children; elder brother Obinna": five siblings, of whom only one is described
+        return {"count": max(0, count_of(birth_order.group(1)) - 1), "kinds": kinds, "names": names, "open": True}
     if count is None and names:
         count = len(names)
     if count is None and kinds:

@@ -76,6 +76,14 @@ def _occupation_compatible(occ: str, fact: Claim) -> bool:
     return any(o.split()[-1] == occ.split()[-1] for o in occs)
 
 
+def _same_trade_word(quote: str, occ: str, fact: Claim) -> bool:
+    """"I'm a phone doctor" of a phone repairer: the word before the occupation names the persona's own trade."""
+    m = re.search(rf"\b([\w'-]+)\s+{re.escape(occ.split()[0])}\b", quote, re.I)
+    if not m or m.group(1).lower() in {"a", "an", "the", "my", "good", "bad", "real", "proper", "old", "young", "head", "senior", "junior", "chief"}:
+        return False
+    return m.group(1).lower() in set(content_words(str(fact.attrs.get("text", fact.value))))
+
+
 def _facts_same_place(a: Claim, b: Claim) -> bool:
     """Do two place facts (city, hometown) name the same place?"""
     ra, rb = a.attrs.get("readings") or (), b.attrs.get("readings") or ()
@@ -229,7 +237,7 @@ class ClaimLedger:
         years = SCHOOL_YEARS.intersection(content_words(str(ref.attrs.get("text", ref.value)))) if SCHOOL_CONTEXT.search(str(ref.attrs.get("text", ref.value))) else set()
         if occupation in SCHOOL_YEARS and years and occupation not in years and not c.negated:
             return (0.8, f"a {occupation}, not a {'/'.join(sorted(years))}")
-        ok = _occupation_compatible(occupation, ref)
+        ok = _occupation_compatible(occupation, ref) or _same_trade_word(c.quote, occupation, ref)
         if c.negated:
             return (0.75, "denied") if ok else None
         return None if ok else (0.85, "")
@@ -304,6 +312,8 @@ class ClaimLedger:
                 return None
             if (count == 0) != (rcount == 0):
                 return (0.9, f"the persona has {rcount or 'no'} {what}" if r.turn is None else "")
+            if r.attrs.get("open"):
+                return None  # "my two brothers" may be true of five siblings the facts do not all describe
             if count != rcount and count > 0 and rcount > 0 and len(rkinds) == 1 and c.attrs.get("kind") in rkinds:
                 return (0.8 if r.turn is None else 0.55, f"the persona has {rcount}")
             if count != rcount and count > 0 and rcount > 0 and c.attrs.get("kind") == what.rstrip("ren").rstrip("s") and r.turn is None:
@@ -315,12 +325,20 @@ class ClaimLedger:
         kind = c.attrs.get("kind")
         name = c.attrs.get("name")
         specific = {"son", "daughter", "brother", "sister"}
+        if r.attrs.get("open"):
+            return None  # the facts describe only some of them
         if kind in specific and rkinds and all(k in specific for k in rkinds) and kind not in rkinds:
             return (0.6, f"the persona's {what}: {r.attrs.get('raw', r.value)}")
         if name and rnames and rcount is not None and rcount <= len(rnames):
             if not any(_same_name(name, n) for n in rnames):
                 return (0.6, f"the persona's {what}: {', '.join(rnames)}")
         return None
+
+    def _cmp_count(self, c: Claim, r: Claim) -> tuple[float, str] | None:
+        """"All three of my apprentices" after "my two apprentices"."""
+        if c.attrs.get("unit") != r.attrs.get("unit") or c.attrs.get("n") == r.attrs.get("n"):
+            return None
+        return (0.9, f"said {r.attrs.get('n')} before")
 
     def _cmp_children(self, c: Claim, r: Claim) -> tuple[float, str] | None:
         return self._cmp_family(c, r, "children")
@@ -386,10 +404,14 @@ class ClaimLedger:
         """Every contradiction of ``claims`` with the facts or with ``earlier`` (consistent) claims."""
         out: list[Conflict] = []
         for claim in claims:
-            if claim.slot in ("other:being", "other:count"):
+            if claim.slot in ("other:being", "other:count", "other:kinplace"):
                 source = str(claim.attrs.get("source", ""))
                 ref = Claim(claim.slot, str(claim.attrs.get("expected")), source, None, False, {"key": "backstory", "raw": _short(source)})
-                what = f"{claim.attrs.get('being')} is a {claim.attrs.get('expected')}" if claim.slot == "other:being" else f"{claim.attrs.get('expected')} {claim.attrs.get('unit')}s"
+                what = (
+                    f"{claim.attrs.get('being')} is a {claim.attrs.get('expected')}" if claim.slot == "other:being"
+                    else f"{claim.attrs.get('being')} is in {claim.attrs.get('expected')}" if claim.slot == "other:kinplace"
+                    else f"{claim.attrs.get('expected')} {claim.attrs.get('unit')}s"
+                )  # fmt: skip
                 out.append(Conflict(claim, ref, 0.9 * claim.strength, what))
                 continue
             best: Conflict | None = None
