@@ -74,7 +74,10 @@ from drifttui.drift.patterns import (
 from drifttui.drift.places import canonical_place, is_city, is_common
 from drifttui.drift.text import STOPWORDS, content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
 
-SLOTS = ("name", "age", "species", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes")
+SLOTS = ("name", "age", "species", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes", "count")
+"""Fact slots a claim can be about. ``count`` is how many of something the speaker has ("my two apprentices",
+held to earlier turns). Claims checked against a written source go in ``other:being``, ``other:count`` and
+``other:kinplace`` (a named being's kind, a counted backstory detail, where a family member lives)."""
 
 
 @dataclass(frozen=True)
