@@ -475,10 +475,8 @@ SPECIES_VERBS = {
 
 GENERIC_KINDS = frozenset({"bird", "dog", "cat", "animal", "pet", "fish", "reptile", "rodent", "horse"})
 _OTHER_ANIMAL = re.compile(r"\b(?:had|has|have|got|owns?|owned|keeps?|kept) (?:a|an|another|two|three|some)\b|\b(?:used to have|another|other|my old|my first|a friend's|next door's|the neighbou?r(?:'s|s')|as a (?:boy|girl|kid|child|lad|lass))\b", re.I)
-_SPECIES_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in [*SPECIES, "owl", "owls", "raven", "ravens", "crow", "crows", "magpie", "hawk", "falcon"]), key=len, reverse=True)) + r")\b", re.I)
-
-
-_SPECIES_SINGULARS = frozenset(w for w in [*SPECIES, "owl", "raven", "crow", "rat", "mouse"] if not w.endswith("s"))
+_SPECIES_WORD = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in SPECIES), key=len, reverse=True)) + r")\b", re.I)
+_SPECIES_SINGULARS = frozenset(w for w in SPECIES if not w.endswith("s"))
 
 
 def fine_kind(word: str) -> str:
@@ -486,7 +484,7 @@ def fine_kind(word: str) -> str:
     w = word.lower()
     if w in SPECIES and SPECIES[w] in ("dog", "cat", "rabbit", "ferret", "horse", "goat", "pig"):
         return SPECIES[w]
-    return w[:-1] if w.endswith("s") and w[:-1] in {*SPECIES, "owl", "raven", "crow"} else w
+    return w[:-1] if w.endswith("s") and w[:-1] in SPECIES else w
 
 
 def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about: dict[str, Any] | None) -> None:

@@ -455,11 +455,8 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         kin = KIN_CHILD[m.group("kin").lower()]
         if m.group("kin").lower() in ("boy", "girl", "baby") and not m.group("pname"):
             continue  # "my girl" is as often a partner or a pet
-        negated = is_negated(e[m.start() : m.end("kin")])
-        if re.match(rf"\W*(?:{REPORTED.pattern})", e[m.end() :], re.I):  # "Our daughter says …": reported, but she exists
-            ctx.add("children", kin, quote, negated, kind=kin, name=m.group("pname"), count=None)
-        else:
-            ctx.add_at(m, "children", kin, quote, negated, kind=kin, name=m.group("pname"), count=None)
+        speaks = re.match(rf"\W*(?:{REPORTED.pattern})", e[m.end() :], re.I)  # "Our daughter says …": reported, but she exists
+        ctx.add("children", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=None if speaks else m.start(), kind=kin, name=m.group("pname"), count=None)
     for m in CHILD_COUNT_RE.finditer(e):
         kin = KIN_CHILD[m.group("kin").lower()]
         n = count_of(m.group("count"))

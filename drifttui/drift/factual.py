@@ -22,7 +22,6 @@ never contradictions. Fuzzy comparison uses rapidfuzz.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -234,7 +233,8 @@ class ClaimLedger:
         else:
             ref = r
         occupation = str(c.attrs["occupation"])
-        years = SCHOOL_YEARS.intersection(content_words(str(ref.attrs.get("text", ref.value)))) if SCHOOL_CONTEXT.search(str(ref.attrs.get("text", ref.value))) else set()
+        ref_text = str(ref.attrs.get("text", ref.value))
+        years = SCHOOL_YEARS.intersection(content_words(ref_text)) if SCHOOL_CONTEXT.search(ref_text) else set()
         if occupation in SCHOOL_YEARS and years and occupation not in years and not c.negated:
             return (0.8, f"a {occupation}, not a {'/'.join(sorted(years))}")
         ok = _occupation_compatible(occupation, ref) or _same_trade_word(c.quote, occupation, ref)

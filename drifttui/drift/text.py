@@ -154,6 +154,10 @@ def negation_marks(tokens: list[str]) -> list[bool]:
     return [m.endswith("_NEG") for m in marked]
 
 
+CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "--", "-", "\u2014", "\u2013", "..."})
+"""Punctuation tokens that end a clause (and so the reach of a bare negator before them)."""
+
+
 def is_negated(clause_prefix: str) -> bool:
     """True if the last word of ``clause_prefix`` is inside a negation's scope.
 
@@ -169,10 +173,8 @@ def is_negated(clause_prefix: str) -> bool:
     if negation_marks(tokens)[-1]:
         return True
     start = max((i + 1 for i, t in enumerate(tokens[:-1]) if t in CLAUSE_BREAKS), default=0)
-    return any(t.lower() in NEGATORS for t in tokens[start:-1])  # "No, I was born in Duluth" affirms Duluth
+    return any(t.lower() in NEGATORS for t in tokens[start:-1])  # "Not a cat, a dog": the dog is not denied
 
-
-CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "--", "-", "\u2014", "\u2013", "..."})
 
 
 def content_words(text: str) -> list[str]:
