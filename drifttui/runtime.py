@@ -38,6 +38,11 @@ class RuntimeOptions:
     by ``scripts/bench_engines.py`` on this model, else the chat engine), ``chat``, ``llama`` or ``ct2``."""
     probe_every: int = 5
     """Ask the persona's probes every this many assistant turns (0: only on demand)."""
+    score_while_streaming: bool = False
+    """Let the engine score each reply in the drift scorer's contexts as it streams: the full
+    scores are then ready ~20 ms after the reply ends instead of ~0.6-1 s, but on the default
+    model the stream runs at ~0.55x and Enter-to-scores takes 1.2-1.5x as long
+    (``scripts/bench_scoring.py`` measures both), so it is off unless asked for."""
 
 
 class ChatRuntime:
@@ -170,7 +175,9 @@ class ChatRuntime:
         """Stream one reply (worker thread); returns it and the swipe to store."""
         assert self.engine is not None
         params = self.options.params.with_seed(seed)
-        generation = self.engine.stream(messages, params, cancel=cancel)
+        contexts = getattr(self.scorer, "model_contexts", None) if self.options.score_while_streaming else None
+        measure = contexts(messages) if contexts is not None else ()
+        generation = self.engine.stream(messages, params, cancel=cancel, measure=measure)
         for piece in generation:
             if on_piece is not None:
                 on_piece(piece)

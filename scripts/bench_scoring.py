@@ -13,8 +13,13 @@ per checkpoint: that turn's time and the median over the 9 assistant turns
 around it (probes excluded), with the split between the model, the embedder and
 the rest; the same for the *quick* scores the TUI shows first (no model
 passes); the slowest turn; and the embedder's
-throughput in sentences per second. A benchmark, not a test: numbers depend on
-the machine and its load (the load average is printed).
+throughput in sentences per second. Then, with ``--stream N`` (default 6), N
+generated replies per checkpoint, each produced twice side by side: scored after
+the stream (the TUI's default) and scored while it streams (``drifttui
+--score-while-streaming``: the engine decodes each new token in the two scoring
+contexts too); printed are the stream's tokens/s, the time from the reply's end
+to its full scores, and from Enter to full scores. A benchmark, not a test:
+numbers depend on the machine and its load (the load average is printed).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from drifttui.drift import DriftScorer, load_embedder  # noqa: E402
-from drifttui.engine import Message, open_engine  # noqa: E402
+from drifttui.engine import Message, SamplingParams, open_engine  # noqa: E402
 from drifttui.persona import resolve_persona  # noqa: E402
 
 
@@ -70,6 +75,64 @@ class Timed:
         setattr(obj, name, wrapper)
 
 
+def _stream_once(engine, scorer, system: Message, chat: list[Message], index: int, seed: int, max_tokens: int, riders: bool) -> tuple[float, float, int, float, str]:
+    """One reply to ``chat[:index]`` then its full scores: (stream tokens/s, ms from the reply's end to the scores, reply tokens, ms Enter to scores, reply).
+
+    Both modes start from the same state: the chat slot holds the prompt, and the two
+    scoring slots hold the persona's (or the default) system prompt and another user turn,
+    as after the previous turn of a running chat.
+    """
+    start = 0
+    while engine.count_tokens([system, *chat[start:index]]) > engine.info.n_ctx - max_tokens - 16:
+        start += 2  # drop the oldest exchange, as the chat's context window does
+    messages = [system, *chat[start:index]]
+    engine.stream(messages, SamplingParams(max_tokens=0, seed=seed)).result()
+    previous = Message("user", f"{chat[index - 3].content if index >= 3 else 'Hello.'}")
+    engine.logprobs([system, previous], "Yes.", slot="score")
+    engine.logprobs([previous], "Yes.", slot="score-plain")
+    measure = scorer.model_contexts(chat[:index]) if riders else ()
+    t0 = time.perf_counter()
+    generation = engine.stream(messages, SamplingParams(max_tokens=max_tokens, seed=seed, temperature=0.0), measure=measure)
+    first = None
+    for _piece in generation:
+        first = first or time.perf_counter()
+    ended = time.perf_counter()
+    reply = generation.reply
+    scorer.score(chat[:index], reply.text, index)
+    done = time.perf_counter()
+    rate = reply.n_tokens / max(ended - (first or t0), 1e-9)
+    return rate, (done - ended) * 1000, reply.n_tokens, (done - t0) * 1000, reply.text
+
+
+def stream_section(engine, embedder, persona, chat: list[Message], args) -> None:
+    """Generated replies, scored after streaming vs scored while streaming (side by side, alternating)."""
+    system = Message("system", persona.system_prompt("full"))
+    after = DriftScorer(persona, engine=engine, embedder=embedder)
+    during = DriftScorer(persona, engine=engine, embedder=embedder)  # its own caches: nothing carries over from `after`
+    print(
+        f"\ngenerated replies (greedy, max {args.stream_tokens} tokens), scored after the stream (the default) -> while it streams "
+        f"(--score-while-streaming), {args.stream} turns per checkpoint, alternating order:"
+    )
+    for at in args.at:
+        rows = {False: [], True: []}
+        same = 0
+        for k in range(args.stream):
+            t = at + k
+            index = 2 * t + 1
+            for riders in ((False, True) if k % 2 == 0 else (True, False)):
+                rows[riders].append(_stream_once(engine, during if riders else after, system, chat, index, 1000 + t, args.stream_tokens, riders))
+            same += rows[False][-1][4] == rows[True][-1][4]
+            print(f"  turn {t}: {rows[False][-1][2]} / {rows[True][-1][2]} tokens", file=sys.stderr, flush=True)
+        med = {r: [statistics.median(x[i] for x in rows[r]) for i in range(4)] for r in rows}
+        per_token = {r: statistics.median(x[3] / max(x[2], 1) for x in rows[r]) for r in rows}
+        a, b = med[False], med[True]
+        print(
+            f"  turn {at:4}: stream {a[0]:.0f} -> {b[0]:.0f} tokens/s (x{b[0] / a[0]:.2f}); reply end to full scores {a[1]:.0f} -> {b[1]:.0f} ms; "
+            f"Enter to full scores {a[3]:.0f} -> {b[3]:.0f} ms (x{b[3] / a[3]:.2f}), per reply token {per_token[False]:.1f} -> {per_token[True]:.1f} ms "
+            f"(x{per_token[True] / per_token[False]:.2f}); median reply {a[2]:.0f} / {b[2]:.0f} tokens; same reply both ways {same}/{args.stream} (greedy)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=2)
@@ -77,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=int, help="assistant turns in the chat (default: the last checkpoint + 5)")
     parser.add_argument("--warmup", type=int, default=12, help="turns scored before each checkpoint's window (the earlier ones are history only)")
     parser.add_argument("--persona", help="persona (default: the bundled one)")
+    parser.add_argument("--stream", type=int, default=6, help="generated turns per checkpoint for the scored-while-streaming comparison (0: skip)")
+    parser.add_argument("--stream-tokens", type=int, default=96, help="max tokens per generated reply in that comparison")
     args = parser.parse_args(argv)
     n_turns = args.turns or max(args.at) + 5
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
@@ -132,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     measured = [t for t in times if any(at - 4 <= t <= at + 4 for at in args.at)]
     slow = max(measured, key=lambda t: times[t][0])
     print(f"  slowest measured turn: {slow} ({times[slow][0] * 1000:.0f} ms, {evaluated[slow]} model tokens)")
+    if args.stream:
+        stream_section(engine, embedder, persona, chat, args)
     text = " ".join(m.content for m in chat[:40])
     engine.reset("main")
     t0 = time.perf_counter()

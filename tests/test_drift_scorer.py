@@ -221,3 +221,38 @@ def test_quick_scores_skip_the_model_and_match_the_no_model_scorer(scorer, perso
     assert scorer.score(HISTORY, FACTUAL_WRONG, 10, model=False).factual > 0.5
     full = scorer.score(HISTORY, ASSISTANT, 10)
     assert "model.gap" in full.components and "quick" not in full.components
+
+
+def test_scoring_while_streaming_leaves_nothing_to_evaluate_and_agrees(persona, llama_engine, embedder, default_model_path):
+    """A reply streamed with the scorer's contexts is scored in them as it streams.
+
+    Afterwards the full scores need (almost) no model work, and the log-probs agree with
+    scoring the same reply from scratch on a second engine.
+    """
+    from drifttui.engine import open_engine
+
+    live = DriftScorer(persona, engine=llama_engine, embedder=embedder)
+    history = [*HISTORY, Message("user", "Tell me about your morning, then.")]
+    contexts = live.model_contexts(history)
+    assert [slot for slot, _ in contexts] == ["score", "score-plain"]
+    assert contexts[0][1][0].role == "system" and contexts[1][1] == [history[-1]]
+    prompt = [Message("system", persona.system_prompt("full")), *history]
+    reply = llama_engine.stream(prompt, SamplingParams(max_tokens=48, seed=7), measure=contexts).result()
+    assert reply.n_tokens > 10
+    before = llama_engine.stats["prompt_evaluated"]
+    got = live.score(history, reply.text, len(history))
+    assert llama_engine.stats["prompt_evaluated"] - before <= 4  # at most a re-split last token per context
+    assert got.components["model.tokens"] >= reply.n_tokens - 2
+
+    fresh_engine = open_engine(default_model_path, engine="llama", n_ctx=2048)
+    try:
+        want = DriftScorer(persona, engine=fresh_engine, embedder=embedder).score(history, reply.text, len(history))
+    finally:
+        fresh_engine.close()
+    for key in ("model.persona_lp", "model.plain_lp", "model.gap"):
+        assert got.components[key] == pytest.approx(want.components[key], abs=0.05), key  # batch-size float noise only
+    assert (got.local, got.global_, got.factual) == pytest.approx((want.local, want.global_, want.factual), abs=0.03)
+
+
+def test_scorer_without_a_model_asks_for_no_streaming_contexts(persona):
+    assert DriftScorer(persona).model_contexts([Message("user", "Hi")]) == []

@@ -37,3 +37,48 @@ def test_slots_share_a_small_cache_by_evicting_the_stalest(default_model_path):
         assert small.stream(h, SamplingParams(max_tokens=8, seed=1), slot=s).result().n_tokens > 0
     small.close()
     roomy.close()
+
+
+def test_scoring_while_streaming_survives_a_small_cache(default_model_path):
+    """Riders (contexts scored while a reply streams) in a KV pool too small for everything at once."""
+    small = LlamaEngine(default_model_path, n_ctx=512, kv_cells=600, n_parallel=2, slots=("main", "score", "score-plain"))
+    roomy = LlamaEngine(default_model_path, n_ctx=512, n_parallel=2, slots=("main", "score", "score-plain"))
+    for tag in ("Mara", "Olive", "Viktor"):
+        chat = _history(tag, 8)
+        contexts = [("score", chat), ("score-plain", chat[1:])]  # two long contexts: the pool cannot hold them and the chat
+        reply = small.stream(chat, SamplingParams(max_tokens=24, seed=3), measure=contexts).result()
+        assert reply.n_tokens > 0 and reply.text
+        for slot, context in contexts:
+            got = small.logprobs(context, reply.text, slot=slot).logprobs
+            want = roomy.logprobs(context, reply.text, slot=slot).logprobs
+            assert got.shape == want.shape
+            assert abs(float(got.mean() - want.mean())) < 0.1
+    assert small.stats.get("evicted", 0) > 0
+    small.close()
+    roomy.close()
+
+
+def test_a_cancelled_stream_leaves_its_riders_consistent(default_model_path):
+    from drifttui.engine import CancelToken
+
+    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    chat = _history("Ines", 2)
+    contexts = [("score", [chat[0], chat[-1]]), ("score-plain", [chat[-1]])]
+    cancel = CancelToken()
+    generation = engine.stream(chat, SamplingParams(max_tokens=200, seed=5), cancel=cancel, measure=contexts)
+    pieces = []
+    for piece in generation:
+        pieces.append(piece)
+        if len(pieces) == 6:
+            cancel.cancel()
+    assert generation.reply.finish_reason == "cancelled"
+    kept = generation.reply.text
+    assert kept
+    before = engine.stats["prompt_evaluated"]
+    values = [engine.logprobs(context, kept, slot=slot).logprobs for slot, context in contexts]
+    assert engine.stats["prompt_evaluated"] - before <= 4
+    engine.reset()
+    for (slot, context), got in zip(contexts, values):
+        want = engine.logprobs(context, kept, slot=slot).logprobs
+        assert got.shape == want.shape and abs(float(got.mean() - want.mean())) < 0.1
+    engine.close()

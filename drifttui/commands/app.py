@@ -11,6 +11,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("llama", "ct2"), default="llama", help="inference engine")
     parser.add_argument("--session", help="recorded session file to continue")
     parser.add_argument("--threads", type=int, help="CPU threads for the model")
+    parser.add_argument(
+        "--score-while-streaming",
+        action="store_true",
+        help="score each reply in the drift contexts while it streams: full scores the moment it ends, but a slower stream (about half speed on the default model)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

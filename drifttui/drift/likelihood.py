@@ -20,7 +20,12 @@ nothing to the local score (leave-one-persona-out AUROC 0.888 without it,
 Cost is bounded by construction: each call evaluates only the user message and
 the reply after a cached system prompt, each context in its own engine slot
 (``score``, ``score-plain``), so neither evicts the other, the chat's ``main``
-slot, or ``plain`` (where the TUI samples no-persona control replies).
+slot, or ``plain`` (where the TUI samples no-persona control replies). With
+``drifttui --score-while-streaming`` the TUI hands both contexts to the engine
+when it streams a reply (:meth:`LikelihoodModel.contexts`); the llama engine then
+decodes each new token in all three sequences in one batch, and scoring after the
+reply finds the log-probs cached (``scripts/bench_scoring.py`` measures what that
+costs the stream).
 """
 
 from __future__ import annotations
@@ -112,11 +117,21 @@ class LikelihoodModel:
                 self._cache.popitem(last=False)
         return value
 
-    def measure(self, history: Sequence[Message], reply: str) -> Likelihoods:
-        """Log-probs of ``reply`` after ``history`` (user/assistant messages, oldest first): only its last user message counts."""
+    def contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message]]]:
+        """``(slot, messages)`` of each context a reply after ``history`` is measured in.
+
+        Only the last user message of ``history`` counts (system and assistant messages are
+        skipped). Passed to ``engine.stream(measure=...)``, these let the engine score the
+        reply in both contexts while it is generated, so :meth:`measure` finds it cached.
+        """
         last_user = next((m for m in reversed(history) if m.role == "user"), None)
         short = [last_user] if last_user is not None else [OPENER]
         system = [self.system] if self.system is not None else []
-        tokens, persona = self._logprobs("persona", [*system, *short], reply)
-        _, plain = self._logprobs("plain", short, reply)
+        return [(self.slots["persona"], [*system, *short]), (self.slots["plain"], short)]
+
+    def measure(self, history: Sequence[Message], reply: str) -> Likelihoods:
+        """Log-probs of ``reply`` after ``history`` (user/assistant messages, oldest first): only its last user message counts."""
+        (_, persona_context), (_, plain_context) = self.contexts(history)
+        tokens, persona = self._logprobs("persona", persona_context, reply)
+        _, plain = self._logprobs("plain", plain_context, reply)
         return Likelihoods(tokens, persona, plain)

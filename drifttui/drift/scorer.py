@@ -148,6 +148,16 @@ class DriftScorer:
         """True when full scores include model log-prob passes (then :meth:`score` with ``model=False`` is much faster)."""
         return self._model is not None
 
+    def model_contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message]]]:
+        """The engine contexts the next reply after ``history`` is measured in (none without a model).
+
+        Pass them to ``engine.stream(..., measure=...)``: the engine then scores the reply in
+        them as it generates it, and :meth:`score` finds the log-probs cached.
+        """
+        if self._model is None:
+            return []
+        return self._model.contexts([_as_message(m) for m in history])
+
     def score(self, history: Sequence[Message], reply: str, turn: int, *, model: bool = True) -> TurnScore:
         """Score ``reply``, the assistant's answer after ``history``.
 

@@ -669,8 +669,13 @@ class CT2Engine:
         *,
         cancel: CancelToken | None = None,
         slot: str = "main",
+        measure: Sequence[tuple[str, Sequence[Message]]] = (),
     ) -> Generation:
-        """Stream the reply to ``messages``; the slot then remembers prompt + reply as its next prefix."""
+        """Stream the reply to ``messages``; the slot then remembers prompt + reply as its next prefix.
+
+        ``measure`` is accepted and ignored: CTranslate2's generator cannot extend other
+        sequences in the same step, so :meth:`logprobs` scores the reply afterwards.
+        """
         self._check_slot(slot)
 
         def run() -> Generator[str, None, Reply]:

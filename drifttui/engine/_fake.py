@@ -90,7 +90,7 @@ class FakeEngine:
             seconds=len(out) / 100.0,  # a fixed 100 tok/s, so the status line is stable
         )
 
-    def stream(self, messages, params, *, cancel=None, slot="main") -> Generation:
+    def stream(self, messages, params, *, cancel=None, slot="main", measure=()) -> Generation:
         self.calls.append(("stream", len(messages)))
         return Generation(self._run(messages, params, cancel))
 

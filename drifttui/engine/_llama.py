@@ -460,12 +460,20 @@ class LlamaEngine:
         evaluated: int,
         params: SamplingParams,
         cancel: CancelToken | None,
+        riders: Sequence[_Seq] = (),
     ) -> Generator[str, None, Reply]:
-        """Sample a reply on ``seq`` (which holds the prompt); yields text deltas."""
+        """Sample a reply on ``seq`` (which holds the prompt); yields text deltas.
+
+        Each of ``riders`` (sequences holding another prompt, with the logits after
+        it) gets every sampled token in the same decode call as ``seq``, with its
+        log-probability there, so the reply is scored in those contexts as it streams.
+        """
         seed = self._seed(params)
         sampler = Sampler(params, seed)
         text = TextStream(self.template.stops)
         logits = seq.last_logits
+        riders = [r for r in riders if r.last_logits is not None]
+        rider_logits = [r.last_logits for r in riders]
         n_tokens = 0
         finish = "length"
         started = time.perf_counter()
@@ -487,11 +495,19 @@ class LlamaEngine:
                 finish = "stop"
                 break
             lp = log_softmax_at(logits, token)
-            self._decode([(token, len(seq.tokens), seq.seq_id, True)])
-            seq.push(token, lp, self._text_piece(token))
+            piece = self._text_piece(token)
+            riders = [r for r in riders if len(r.tokens) < limit]
+            rider_lps = [log_softmax_at(rider_logits[i], token) for i in range(len(riders))]
+            self._decode([(token, len(seq.tokens), seq.seq_id, True), *((token, len(r.tokens), r.seq_id, True) for r in riders)])
+            seq.push(token, lp, piece)
             logits = self._logits(0)
+            for i, rider in enumerate(riders):
+                rider.push(token, rider_lps[i], piece)
+                rider_logits[i] = np.array(self._logits(i + 1), copy=True)  # the next decode overwrites the view
             n_tokens += 1
         seq.last_logits = None if logits is None else np.array(logits, copy=True)
+        for i, rider in enumerate(riders):
+            rider.last_logits = rider_logits[i]
         tail = text.finish()
         if tail:
             yield tail
@@ -525,15 +541,27 @@ class LlamaEngine:
         *,
         cancel: CancelToken | None = None,
         slot: str = "main",
+        measure: Sequence[tuple[str, Sequence[Message]]] = (),
     ) -> Generation:
         def run() -> Generator[str, None, Reply]:
             with self._lock:
                 seq = self._slots[slot]
                 prompt = self._prompt(messages, seq)
                 evaluated = self._extend(seq, prompt, cancel=cancel)
+                riders = []
+                for name, context in measure:
+                    rider = self._slots[name]
+                    if rider is seq or rider in riders or (cancel is not None and cancel.cancelled):
+                        continue
+                    self._extend(rider, self._prompt(context, rider), cancel=cancel)
+                    riders.append(rider)
+                if riders and (seq.tokens != prompt or seq.last_logits is None):
+                    # a small KV pool: a rider's prompt evicted the chat's own; score after instead
+                    riders = []
+                    evaluated += self._extend(seq, prompt, cancel=cancel)
                 if cancel is not None and cancel.cancelled:
                     return Reply("", "cancelled", params.seed or 0, prompt_tokens=len(prompt), prompt_evaluated=evaluated)
-                return (yield from self._generate(seq, len(prompt), evaluated, params, cancel))
+                return (yield from self._generate(seq, len(prompt), evaluated, params, cancel, riders))
 
         return Generation(run())
 

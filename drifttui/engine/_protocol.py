@@ -82,8 +82,15 @@ class Engine(Protocol):
         *,
         cancel: CancelToken | None = None,
         slot: str = "main",
+        measure: Sequence[tuple[str, Sequence[Message]]] = (),
     ) -> Generation:
-        """Stream the assistant's reply to ``messages``; the slot keeps prompt + reply cached."""
+        """Stream the assistant's reply to ``messages``; the slot keeps prompt + reply cached.
+
+        ``measure``: ``(slot, messages)`` contexts in which the reply is also scored as it
+        streams, so a later :meth:`logprobs` of the reply on those slots finds it cached
+        (the drift scorer's two contexts; see :meth:`drifttui.drift.DriftScorer.model_contexts`).
+        Purely an optimisation: an engine may ignore it, and the later call does the work.
+        """
         ...
 
     def sample(

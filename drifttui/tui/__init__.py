@@ -17,7 +17,9 @@ def run_app(args: argparse.Namespace) -> int:
     from drifttui.persona import resolve_persona
     from drifttui.runtime import ChatRuntime, RuntimeOptions
 
-    options = RuntimeOptions(model=args.model, engine=args.engine, threads=args.threads)
+    options = RuntimeOptions(
+        model=args.model, engine=args.engine, threads=args.threads, score_while_streaming=getattr(args, "score_while_streaming", False)
+    )
     engine_options = {"threads": args.threads} if args.threads else {}
     recorder = None
     if args.session:

@@ -1,0 +1,35 @@
+"""The live chat's scoring path on the real default model: scored while it streams, or after."""
+
+from __future__ import annotations
+
+import pytest
+
+from drifttui.conversation import Conversation
+from drifttui.engine import Message, SamplingParams
+from drifttui.persona import default_persona
+from drifttui.runtime import ChatRuntime, RuntimeOptions
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize("while_streaming", [True, False])
+def test_full_scores_after_a_streamed_reply(llama_engine, while_streaming):
+    options = RuntimeOptions(record=False, probe_every=0, score_while_streaming=while_streaming)
+    runtime = ChatRuntime(Conversation(default_persona()), options, engine_factory=lambda: llama_engine)
+    runtime.load()
+    assert runtime.scorer is not None and runtime.scorer_uses_model
+    for slot in ("score", "score-plain"):  # the other case's reply may share a prefix with this one
+        llama_engine.reset(slot)
+    history = [Message("user", "What did you have for breakfast today?")]
+    messages = [runtime.conversation.system_message(), *history]
+    reply, _swipe = runtime.generate(messages, seed=11)
+    assert reply.n_tokens > 5
+    before = llama_engine.stats["prompt_evaluated"]
+    scores = runtime.score(history, reply.text, 1)
+    evaluated = llama_engine.stats["prompt_evaluated"] - before
+    assert all(0.0 <= scores[k] <= 1.0 for k in ("local", "global", "factual"))
+    if while_streaming:
+        assert evaluated <= 4  # both contexts were extended token by token during the stream
+    else:
+        assert evaluated >= 2 * reply.n_tokens  # the reply is read in both contexts afterwards
+    llama_engine.stream(messages, SamplingParams(max_tokens=0)).result()  # leave the shared engine usable
