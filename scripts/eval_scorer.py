@@ -77,8 +77,8 @@ def score_split(split: str, engine, embedder, log) -> list[dict]:
 FEATURES = {
     "global": ("gap", "register", "fit"),
     "global-nomodel": ("register", "fit"),
-    "local": ("gap", "style", "meaning", "voice", "fit"),
-    "local-noembed": ("gap", "style", "voice", "fit"),
+    "local": ("gap", "plain", "style", "meaning", "voice", "fit"),
+    "local-noembed": ("gap", "plain", "style", "voice", "fit"),
     "local-nomodel": ("style", "meaning", "voice", "fit"),
     "local-nomodel-noembed": ("style", "voice", "fit"),
 }
@@ -89,6 +89,7 @@ def signals(components: dict) -> dict[str, float]:
     gap = components.get("model.gap_shrunk", 0.0)
     return {
         "gap": -gap,
+        "plain": components.get("model.plain_shrunk", ScorerConfig().plain_prior),
         "voice": components.get("local.voice_z", 0.0),
         "turn": components.get("local.turnaround", 0.0),
         "register": components.get("global.register", 0.0),

@@ -96,6 +96,16 @@ def test_counts_of_children():
     assert score({"children": "three: daughters Ana and Eva, son Rui"}, "My two girls and my boy, all far away.", "Do you have kids?") == 0.0
 
 
+def test_a_count_that_opens_an_answer_about_the_children():
+    facts = {"children": "two daughters: Ola (30) and Marta (26)"}
+    asked = "Do your daughters come back to visit much?"
+    assert score(facts, "Christmas, always. All three of them come home, the flat is too small.", asked) >= 0.5
+    assert score(facts, "Christmas, always. Both of them come home, the flat is too small.", asked) == 0.0
+    assert score(facts, "Christmas. The both of them, and Halina cooks.", asked) == 0.0
+    assert score(facts, "Christmas. I love all three of them, my parents and Halina.", asked) == 0.0  # not the answer's subject
+    assert score(facts, "All three of them come home.", "Do you like Christmas?") == 0.0  # not asked about children
+
+
 def test_partner_status_from_cues():
     assert score({"partner": "boyfriend Marco"}, "Marco and I are off to Rome for our third wedding anniversary!") >= 0.5
     widow = {"partner": "widow of Tom, who died in 2015"}

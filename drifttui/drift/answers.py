@@ -596,6 +596,8 @@ _SIB_KIN = "|".join(sorted((re.escape(k) for k in KIN_SIBLING if " " not in k), 
 MY_COUNT_SIB = re.compile(rf"\b(?:my|our) {_COUNT} (?:(?:little|big|older|younger|baby|elder)\s+)?(?P<kin>{_SIB_KIN})\b", re.I)
 
 
+N_OF_THEM = re.compile(rf"^\W*(?:\w+[,!.]\s+){{0,2}}(?:(?:all|the) {_COUNT}|(?:the )?(?P<both>both)) of (?:them|'em)\b", re.I)
+"""A count that opens an answer about one's children ("All three of them come home")."""
 MY_N_ANSWER = re.compile(rf"^\W*(?:\w+[,!.]?\s+){{0,2}}?(?:my|our|the) {_COUNT}(?=\s*[,.;!?—–-]|\s+(?:they|are|have|both|all)\b)", re.I)
 N_KIN_I = re.compile(rf"\b{_COUNT} (?P<kin>{_CHILD_KIN}) (?:I|we) (?:made|had|raised|have|brought up)\b", re.I)
 
@@ -606,6 +608,12 @@ def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first:
         if m and count_of(m.group("count")) is not None:
             n = count_of(m.group("count"))
             out.add("children", f"{n} child", quote, False, kind="child", name=None, count=n, strength=0.75)
+            return
+    if first and asked and "children" in asked:
+        m = N_OF_THEM.match(e)
+        n = (2 if m.group("both") else count_of(m.group("count"))) if m else None
+        if n is not None:
+            out.add("children", f"{n} child", quote, False, kind="child", name=None, count=n, strength=0.7)
             return
     for m in N_KIN_I.finditer(e):
         n = count_of(m.group("count"))
