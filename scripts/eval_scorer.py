@@ -4,12 +4,12 @@
 The labelled set is ``tests/data/labelled/<split>/<persona>.jsonl``: transcripts
 whose assistant lines carry ``"label"`` (``in-character`` | ``local`` | ``global``
 | ``factual``) and optionally ``"hard"`` (``paraphrase``, ``helping``, ``quiet``);
-the persona is ``tests/data/personas/<persona>.toml``. Seven splits by ten
+the persona is ``tests/data/personas/<persona>.toml``. Nine splits by fourteen
 authors; ``tests/data/labelled/README.md`` says which were used for development
-and which was scored only once (``blind5``, with the shipped scorer).
+and which was scored only once (``blind6``, with scorer v9).
 
     .venv/bin/python scripts/eval_scorer.py                 # every split, real model + embedder (~15 min)
-    .venv/bin/python scripts/eval_scorer.py --split blind5
+    .venv/bin/python scripts/eval_scorer.py --split blind6
     .venv/bin/python scripts/eval_scorer.py --no-model      # lexical signals only (fast)
     .venv/bin/python scripts/eval_scorer.py --save scores.json   # per-turn results for inspection
     .venv/bin/python scripts/eval_scorer.py --threads 1     # faster on a machine shared with other jobs
@@ -42,7 +42,7 @@ from drifttui.persona import load_persona  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS = ("in-character", "local", "global", "factual")
-SPLITS = ("dev", "heldout", "blind", "dev2", "blind2", "blind3", "blind4", "blind5")
+SPLITS = ("dev", "heldout", "blind", "dev2", "blind2", "blind3", "blind4", "blind5", "blind6")
 """Every labelled split, in the order they were written (tests/data/labelled/README.md says what each was used for)."""
 SCORES = ("local", "global", "factual")
 
