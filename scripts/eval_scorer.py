@@ -6,13 +6,14 @@ whose assistant lines carry ``"label"`` (``in-character`` | ``local`` | ``global
 | ``factual``) and optionally ``"hard"`` (``paraphrase``, ``helping``, ``quiet``);
 the persona is ``tests/data/personas/<persona>.toml``. Nine splits by fourteen
 authors; ``tests/data/labelled/README.md`` says which were used for development
-and which was scored only once (``blind6``, with scorer v9).
+and which was scored only once (``blind6``, with the shipped scorer).
 
     .venv/bin/python scripts/eval_scorer.py                 # every split, real model + embedder (~15 min)
     .venv/bin/python scripts/eval_scorer.py --split blind6
     .venv/bin/python scripts/eval_scorer.py --no-model      # lexical signals only (fast)
     .venv/bin/python scripts/eval_scorer.py --save scores.json   # per-turn results for inspection
     .venv/bin/python scripts/eval_scorer.py --threads 1     # faster on a machine shared with other jobs
+    .venv/bin/python scripts/eval_scorer.py --split dev --own-replies 10   # also: fire rates on the model's own replies
 
 Prints, per split: AUROC of each score on its own drift type against
 in-character turns (goal >= 0.90), the AUROC of every score on every drift
@@ -37,7 +38,7 @@ import numpy as np  # noqa: E402
 from drifttui.drift import DriftScorer, load_embedder  # noqa: E402
 from drifttui.drift.metrics import auroc, fire_rate  # noqa: E402
 from drifttui.drift.scorer import ScorerConfig, global_score, local_score  # noqa: E402
-from drifttui.engine import Message  # noqa: E402
+from drifttui.engine import Message, SamplingParams  # noqa: E402
 from drifttui.persona import load_persona  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -74,11 +75,52 @@ def score_split(split: str, engine, embedder, log) -> list[dict]:
     return rows
 
 
+OWN_PERSONAS = ("mara-silva", "viktor-hale", "percival-ashgrove")
+OWN_TURNS = (
+    "Hi! How's your day going?", "What do you do for a living?", "Where did you grow up?", "What do you do on weekends?",
+    "Any pets?", "What's the best advice you've ever gotten?", "Do you have family nearby?", "What annoys you most?",
+    "Tell me about your week.", "What are you looking forward to?",
+)  # fmt: skip
+"""A fixed script for ``--own-replies``: small talk that gives a persona room to stay itself."""
+
+
+def score_own_replies(engine, embedder, turns: int, log) -> list[dict]:
+    """The model's own in-persona replies to :data:`OWN_TURNS`, sampled with fixed seeds and scored.
+
+    The labelled splits are written by people; the app scores text the model writes itself,
+    which that same model finds far more predictable. A signal that separates the labelled
+    turns but fires on most of the model's own replies is measuring who wrote the text.
+    """
+    from drifttui.persona import resolve_persona
+
+    rows = []
+    for name in OWN_PERSONAS:
+        persona = resolve_persona(name)
+        scorer = DriftScorer(persona, engine=engine, embedder=embedder)
+        system = Message("system", persona.system_prompt(scorer.config.variant))
+        history = [Message("assistant", persona.greeting)]
+        for seed, question in enumerate(OWN_TURNS[:turns]):
+            history.append(Message("user", question))
+            reply = engine.sample([system, *history], 1, SamplingParams(temperature=0.7, max_tokens=80, seed=seed))[0].text
+            rows.append({"persona": name, "turn": len(history), "text": reply, **scorer.score(history, reply, len(history)).to_dict()})
+            history.append(Message("assistant", reply))
+        log(f"  own replies/{name}: {turns} turns")
+    return rows
+
+
+def report_own(rows: list[dict], threshold: float) -> None:
+    """Fire rate and median of each score on the model's own replies."""
+    print(f"\n== the model's own replies: {len(rows)} over {len(OWN_PERSONAS)} library personas (unlabelled)")
+    for score in SCORES:
+        values = [r[score] for r in rows]
+        print(f"  {score:8} fires on {fire_rate(values, threshold):.2f} (>= {threshold}), median {float(np.median(values)):.2f}")
+
+
 FEATURES = {
     "global": ("gap", "register", "fit"),
     "global-nomodel": ("register", "fit"),
-    "local": ("gap", "plain", "style", "meaning", "voice", "fit"),
-    "local-noembed": ("gap", "plain", "style", "voice", "fit"),
+    "local": ("gap", "style", "meaning", "voice", "fit"),
+    "local-noembed": ("gap", "style", "voice", "fit"),
     "local-nomodel": ("style", "meaning", "voice", "fit"),
     "local-nomodel-noembed": ("style", "voice", "fit"),
 }
@@ -89,7 +131,6 @@ def signals(components: dict) -> dict[str, float]:
     gap = components.get("model.gap_shrunk", 0.0)
     return {
         "gap": -gap,
-        "plain": components.get("model.plain_shrunk", ScorerConfig().plain_prior),
         "voice": components.get("local.voice_z", 0.0),
         "turn": components.get("local.turnaround", 0.0),
         "register": components.get("global.register", 0.0),
@@ -246,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list missed drift and false alarms")
     parser.add_argument("--fit", action="store_true", help="print logistic models fitted on the chosen splits' components, pooled (penalty chosen by leave-one-persona-out AUROC)")
     parser.add_argument("--rescore", action="store_true", help="with --load: recompute scores from components with the current config")
+    parser.add_argument("--own-replies", type=int, default=0, metavar="N", help=f"also score N replies the model writes itself for each of {', '.join(OWN_PERSONAS)} and print fire rates (the labelled turns are written by people)")
     args = parser.parse_args(argv)
     splits = SPLITS if args.split == "all" else tuple(args.split.split(","))
     for split in splits:
@@ -269,12 +311,16 @@ def main(argv: list[str] | None = None) -> int:
         if embedder is None and not args.no_embedder:
             log("warning: the sentence embedder is unavailable; local uses style and model signals only")
         results = {split: score_split(split, engine, embedder, log) for split in splits}
+        if args.own_replies and engine is not None:
+            results["own-replies"] = score_own_replies(engine, embedder, args.own_replies, log)
         if engine is not None:
             engine.close()
     if args.fit:
         fit_models([r for split in splits for r in results[split]])
         return 0
     summary = [report(split, results[split], args.threshold) for split in splits if split in results]
+    if "own-replies" in results:
+        report_own(results["own-replies"], args.threshold)
     if args.verbose:
         for split in splits:
             for r in results.get(split, []):

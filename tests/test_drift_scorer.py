@@ -130,16 +130,6 @@ def test_local_rises_when_the_persona_turns_on_its_own_stance(scorer):
     assert any("change of mind" in e.message for e in bad.evidence_for("local"))
 
 
-def test_local_flags_flat_generic_wording_the_persona_never_uses(scorer):
-    """A quiet break: no loud style change, but wording so generic the plain model predicts it easily."""
-    flat = scorer.score(HISTORY, "I don't really know. It's fine, I suppose. Whatever you think is best.", 10)
-    own = scorer.score(HISTORY, IN_CHARACTER, 10)
-    assert flat.components["model.plain_shrunk"] > own.components["model.plain_shrunk"] + 0.5
-    assert flat.local > 0.5 > own.local
-    assert any(e.score == "local" and "flat, generic wording" in e.message for e in flat.evidence)
-    assert not any("flat, generic wording" in e.message for e in own.evidence)
-
-
 def test_factual_contradiction_of_an_earlier_turn(persona, llama_engine):
     no_siblings = load_persona(PERSONAS / "mara.toml", warn=lambda _m: None)
     no_siblings.facts = {k: v for k, v in persona.facts.items() if k != "siblings"}

@@ -16,13 +16,30 @@ LABELS = {"in-character", "local", "global", "factual"}
 HARD = {"paraphrase", "helping", "quiet"}
 
 
-def test_every_split_is_listed_by_the_eval_script():
+def _eval_script():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("eval_scorer", DATA.parents[1] / "scripts" / "eval_scorer.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert set(module.SPLITS) == {p.parent.name for p in TRANSCRIPTS}
+    return module
+
+
+def test_every_split_is_listed_by_the_eval_script():
+    assert set(_eval_script().SPLITS) == {p.parent.name for p in TRANSCRIPTS}
+
+
+@pytest.mark.model
+def test_the_eval_script_scores_the_models_own_replies(llama_engine, capsys):
+    """``--own-replies``: the model's own in-persona replies, scored, and the fire rates printed."""
+    module = _eval_script()
+    rows = module.score_own_replies(llama_engine, None, 2, lambda _m: None)
+    assert [r["persona"] for r in rows] == [p for p in module.OWN_PERSONAS for _ in range(2)]
+    assert all(r["text"].strip() and all(0.0 <= r[s] <= 1.0 for s in ("local", "global", "factual")) for r in rows)
+    assert all("model.gap" in r["components"] for r in rows)  # the model signals were computed
+    module.report_own(rows, 0.5)
+    out = capsys.readouterr().out
+    assert "the model's own replies: 6 over 3 library personas" in out and "local    fires on" in out
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
