@@ -13,7 +13,7 @@ and which was scored only once (``blind6``, with the shipped scorer).
     .venv/bin/python scripts/eval_scorer.py --no-model      # lexical signals only (fast)
     .venv/bin/python scripts/eval_scorer.py --save scores.json   # per-turn results for inspection
     .venv/bin/python scripts/eval_scorer.py --threads 1     # faster on a machine shared with other jobs
-    .venv/bin/python scripts/eval_scorer.py --split dev --own-replies 10   # also: fire rates on the model's own replies
+    .venv/bin/python scripts/eval_scorer.py --split blind6 --model-written   # also: the model's own replies, labelled
 
 Prints, per split: AUROC of each score on its own drift type against
 in-character turns (goal >= 0.90), the AUROC of every score on every drift
@@ -36,10 +36,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from drifttui.drift import DriftScorer, load_embedder  # noqa: E402
-from drifttui.drift.metrics import auroc, fire_rate  # noqa: E402
+from drifttui.drift.metrics import auroc, cohen_kappa, fire_rate  # noqa: E402
 from drifttui.drift.scorer import ScorerConfig, global_score, local_score  # noqa: E402
-from drifttui.engine import Message, SamplingParams  # noqa: E402
-from drifttui.persona import load_persona  # noqa: E402
+from drifttui.engine import Message  # noqa: E402
+from drifttui.persona import load_persona, resolve_persona  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS = ("in-character", "local", "global", "factual")
@@ -48,72 +48,50 @@ SPLITS = ("dev", "heldout", "blind", "dev2", "blind2", "blind3", "blind4", "blin
 SCORES = ("local", "global", "factual")
 
 
-def score_split(split: str, engine, embedder, log) -> list[dict]:
-    """Score every assistant line of every transcript of ``split``."""
+def score_transcripts(paths: Sequence[Path], persona_of, engine, embedder, log) -> list[dict]:
+    """Score every assistant line of the transcripts at ``paths`` (``persona_of(path.stem)`` gives each persona)."""
     rows = []
-    for path in sorted((DATA / "labelled" / split).glob("*.jsonl")):
-        persona = load_persona(DATA / "personas" / f"{path.stem}.toml", warn=lambda _m: None)
+    for path in paths:
+        persona = persona_of(path.stem)
         scorer = DriftScorer(persona, engine=engine, embedder=embedder)
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         history: list[Message] = []
         started = time.perf_counter()
+        count = 0
         for index, line in enumerate(lines):
             if line["role"] == "assistant":
                 result = scorer.score(history, line["content"], index)
-                rows.append(
-                    {
-                        "persona": path.stem,
-                        "turn": index,
-                        "label": line.get("label", "in-character"),
-                        "hard": line.get("hard"),
-                        "text": line["content"],
-                        **result.to_dict(),
-                    }
-                )
+                extra = {"label_b": line["label_b"]} if "label_b" in line else {}
+                rows.append({"persona": path.stem, "turn": index, "label": line.get("label", "in-character"), "hard": line.get("hard"), "text": line["content"], **extra, **result.to_dict()})
+                count += 1
             history.append(Message(line["role"], line["content"]))
-        log(f"  {split}/{path.stem}: {sum(1 for r in rows if r['persona'] == path.stem)} turns in {time.perf_counter() - started:.1f} s")
+        log(f"  {path.parent.name}/{path.stem}: {count} turns in {time.perf_counter() - started:.1f} s")
     return rows
 
 
-OWN_PERSONAS = ("mara-silva", "viktor-hale", "percival-ashgrove")
-OWN_TURNS = (
-    "Hi! How's your day going?", "What do you do for a living?", "Where did you grow up?", "What do you do on weekends?",
-    "Any pets?", "What's the best advice you've ever gotten?", "Do you have family nearby?", "What annoys you most?",
-    "Tell me about your week.", "What are you looking forward to?",
-)  # fmt: skip
-"""A fixed script for ``--own-replies``: small talk that gives a persona room to stay itself."""
+def score_split(split: str, engine, embedder, log) -> list[dict]:
+    """Score every assistant line of every transcript of ``split``."""
+    personas = lambda stem: load_persona(DATA / "personas" / f"{stem}.toml", warn=lambda _m: None)  # noqa: E731
+    return score_transcripts(sorted((DATA / "labelled" / split).glob("*.jsonl")), personas, engine, embedder, log)
 
 
-def score_own_replies(engine, embedder, turns: int, log) -> list[dict]:
-    """The model's own in-persona replies to :data:`OWN_TURNS`, sampled with fixed seeds and scored.
-
-    The labelled splits are written by people; the app scores text the model writes itself,
-    which that same model finds far more predictable. A signal that separates the labelled
-    turns but fires on most of the model's own replies is measuring who wrote the text.
-    """
-    from drifttui.persona import resolve_persona
-
-    rows = []
-    for name in OWN_PERSONAS:
-        persona = resolve_persona(name)
-        scorer = DriftScorer(persona, engine=engine, embedder=embedder)
-        system = Message("system", persona.system_prompt(scorer.config.variant))
-        history = [Message("assistant", persona.greeting)]
-        for seed, question in enumerate(OWN_TURNS[:turns]):
-            history.append(Message("user", question))
-            reply = engine.sample([system, *history], 1, SamplingParams(temperature=0.7, max_tokens=80, seed=seed))[0].text
-            rows.append({"persona": name, "turn": len(history), "text": reply, **scorer.score(history, reply, len(history)).to_dict()})
-            history.append(Message("assistant", reply))
-        log(f"  own replies/{name}: {turns} turns")
-    return rows
+MODEL_WRITTEN = DATA / "labelled_model"
+"""The default model's own replies as library personas (``scripts/record_model_chats.py``), each line labelled by two
+annotators (``label``, ``label_b``): the labelled splits are written by people, the app scores the model's text."""
 
 
-def report_own(rows: list[dict], threshold: float) -> None:
-    """Fire rate and median of each score on the model's own replies."""
-    print(f"\n== the model's own replies: {len(rows)} over {len(OWN_PERSONAS)} library personas (unlabelled)")
-    for score in SCORES:
-        values = [r[score] for r in rows]
-        print(f"  {score:8} fires on {fire_rate(values, threshold):.2f} (>= {threshold}), median {float(np.median(values)):.2f}")
+def report_model_written(rows: list[dict], threshold: float) -> None:
+    """Annotator agreement, and how each score picks out its own drift type among the model's replies."""
+    replies = [r for r in rows if r["turn"] > 0]  # the greeting is the persona file's, not the model's
+    pairs = [(r["label"], r["label_b"]) for r in replies]
+    print(f"\n== model-written: {len(replies)} replies by the model over {len({r['persona'] for r in rows})} library personas")
+    print(f"  annotators agree on {sum(a == b for a, b in pairs) / len(pairs):.2f} (Cohen's kappa {cohen_kappa(pairs):.2f}); "
+          + ", ".join(f"{lab} {sum(a == lab for a, _ in pairs)}/{sum(b == lab for _, b in pairs)}" for lab in LABELS))  # fmt: skip
+    print("  AUROC of each score on its own type against the model's other replies (in-character ones are too few to be the reference):")
+    for who, keep, label in (("annotator A", replies, "label"), ("annotator B", replies, "label_b"), ("both agree", [r for r in replies if r["label"] == r["label_b"]], "label")):
+        cells = "  ".join(f"{s} {auroc([r[s] for r in keep], [r[label] == s for r in keep]):.2f} (n={sum(r[label] == s for r in keep)})" for s in SCORES)
+        print(f"    {who:12} {cells}")
+    print(f"  fire rate (>= {threshold}) on the model's replies: " + ", ".join(f"{s} {fire_rate([r[s] for r in replies], threshold):.2f}" for s in SCORES))
 
 
 FEATURES = {
@@ -287,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list missed drift and false alarms")
     parser.add_argument("--fit", action="store_true", help="print logistic models fitted on the chosen splits' components, pooled (penalty chosen by leave-one-persona-out AUROC)")
     parser.add_argument("--rescore", action="store_true", help="with --load: recompute scores from components with the current config")
-    parser.add_argument("--own-replies", type=int, default=0, metavar="N", help=f"also score N replies the model writes itself for each of {', '.join(OWN_PERSONAS)} and print fire rates (the labelled turns are written by people)")
+    parser.add_argument("--model-written", action="store_true", help="also score the model-written set (tests/data/labelled_model: the default model's own replies, labelled by two annotators)")
     args = parser.parse_args(argv)
     splits = SPLITS if args.split == "all" else tuple(args.split.split(","))
     for split in splits:
@@ -311,16 +289,16 @@ def main(argv: list[str] | None = None) -> int:
         if embedder is None and not args.no_embedder:
             log("warning: the sentence embedder is unavailable; local uses style and model signals only")
         results = {split: score_split(split, engine, embedder, log) for split in splits}
-        if args.own_replies and engine is not None:
-            results["own-replies"] = score_own_replies(engine, embedder, args.own_replies, log)
+        if args.model_written:
+            results[MODEL_WRITTEN.name] = score_transcripts(sorted(MODEL_WRITTEN.glob("*.jsonl")), resolve_persona, engine, embedder, log)
         if engine is not None:
             engine.close()
     if args.fit:
         fit_models([r for split in splits for r in results[split]])
         return 0
     summary = [report(split, results[split], args.threshold) for split in splits if split in results]
-    if "own-replies" in results:
-        report_own(results["own-replies"], args.threshold)
+    if MODEL_WRITTEN.name in results:
+        report_model_written(results[MODEL_WRITTEN.name], args.threshold)
     if args.verbose:
         for split in splits:
             for r in results.get(split, []):

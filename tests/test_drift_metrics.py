@@ -10,6 +10,7 @@ from drifttui.drift.metrics import (
     auroc,
     average_precision,
     best_threshold,
+    cohen_kappa,
     confusion_at,
     fire_rate,
     kendall_tau,
@@ -62,3 +63,12 @@ def test_kendall_tau_b():
 def test_spearman():
     assert spearman_rho([1, 2, 3], [10, 20, 30]) == pytest.approx(1.0)
     assert spearman_rho([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+
+
+def test_cohen_kappa_against_hand_computed_values():
+    # 10 pairs: 7 agree; A says x 5 times, B says x 6 times -> expected (5*6 + 5*4) / 100 = 0.5
+    pairs = [("x", "x")] * 4 + [("y", "y")] * 3 + [("x", "y")] + [("y", "x")] * 2
+    assert cohen_kappa(pairs) == pytest.approx((0.7 - 0.5) / 0.5)
+    assert cohen_kappa([("a", "a"), ("b", "b")]) == pytest.approx(1.0)
+    assert cohen_kappa([("a", "a"), ("a", "a")]) == 1.0  # chance agrees fully
+    assert math.isnan(cohen_kappa([]))

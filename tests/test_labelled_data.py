@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from drifttui.commands.score import read_transcript
-from drifttui.persona import load_persona
+from drifttui.persona import load_persona, resolve_persona
 
 DATA = Path(__file__).parent / "data"
 TRANSCRIPTS = sorted((DATA / "labelled").glob("*/*.jsonl"))
@@ -29,17 +29,31 @@ def test_every_split_is_listed_by_the_eval_script():
     assert set(_eval_script().SPLITS) == {p.parent.name for p in TRANSCRIPTS}
 
 
+MODEL_WRITTEN = sorted((DATA / "labelled_model").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("path", MODEL_WRITTEN, ids=lambda p: p.stem)
+def test_model_written_transcript_reads_and_both_annotators_labelled_it(path):
+    rows = read_transcript(str(path))
+    assert resolve_persona(path.stem).greeting == rows[0][2]  # a library persona; its greeting opens the chat
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == len(lines) >= 20
+    for line in lines:
+        if line["role"] == "assistant":
+            assert line["label"] in LABELS and line["label_b"] in LABELS
+        else:
+            assert "label" not in line and "label_b" not in line
+
+
 @pytest.mark.model
-def test_the_eval_script_scores_the_models_own_replies(llama_engine, capsys):
-    """``--own-replies``: the model's own in-persona replies, scored, and the fire rates printed."""
+def test_the_eval_script_reports_on_the_model_written_set(llama_engine, capsys):
     module = _eval_script()
-    rows = module.score_own_replies(llama_engine, None, 2, lambda _m: None)
-    assert [r["persona"] for r in rows] == [p for p in module.OWN_PERSONAS for _ in range(2)]
-    assert all(r["text"].strip() and all(0.0 <= r[s] <= 1.0 for s in ("local", "global", "factual")) for r in rows)
-    assert all("model.gap" in r["components"] for r in rows)  # the model signals were computed
-    module.report_own(rows, 0.5)
+    rows = module.score_transcripts(MODEL_WRITTEN[:1], resolve_persona, llama_engine, None, lambda _m: None)
+    assert len(rows) == 15 and all(0.0 <= r[s] <= 1.0 for r in rows for s in ("local", "global", "factual"))
+    assert all("label_b" in r and "model.gap" in r["components"] for r in rows[1:])
+    module.report_model_written(rows, 0.5)
     out = capsys.readouterr().out
-    assert "the model's own replies: 6 over 3 library personas" in out and "local    fires on" in out
+    assert "== model-written: 14 replies by the model over 1 library personas" in out and "Cohen's kappa" in out
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: f"{p.parent.name}/{p.stem}")

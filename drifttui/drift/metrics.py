@@ -152,6 +152,17 @@ def kendall_tau(x: Sequence[float], y: Sequence[float]) -> float:
     return concordant_minus_discordant / np.sqrt(n_a * n_b)
 
 
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float:
+    """Agreement of two annotators' labels beyond chance (NaN for no pairs; 1.0 when chance already agrees fully)."""
+    n = len(pairs)
+    if not n:
+        return float("nan")
+    observed = sum(a == b for a, b in pairs) / n
+    labels = {label for pair in pairs for label in pair}
+    expected = sum(sum(a == lab for a, _ in pairs) * sum(b == lab for _, b in pairs) for lab in labels) / n**2
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
 def spearman_rho(x: Sequence[float], y: Sequence[float]) -> float:
     """Spearman's rank correlation (average ranks for ties); NaN if either side is constant."""
     a = _ranks(np.asarray(x, dtype=np.float64))
