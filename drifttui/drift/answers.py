@@ -609,7 +609,6 @@ def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first:
             n = count_of(m.group("count"))
             out.add("children", f"{n} child", quote, False, kind="child", name=None, count=n, strength=0.75)
             return
-    if first and asked and "children" in asked:
         m = N_OF_THEM.match(e)
         n = (2 if m.group("both") else count_of(m.group("count"))) if m else None
         if n is not None:
