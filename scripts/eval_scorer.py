@@ -76,15 +76,16 @@ def score_split(split: str, engine, embedder, log) -> list[dict]:
 
 
 MODEL_WRITTEN = DATA / "labelled_model"
-"""The default model's own replies as library personas (``scripts/record_model_chats.py``), each line labelled by two
-annotators (``label``, ``label_b``): the labelled splits are written by people, the app scores the model's text."""
+"""Batches (``batch1/``, ``batch2/``…) of the default model's own replies as library personas
+(``scripts/record_model_chats.py``), each line labelled by two annotators (``label``, ``label_b``): the labelled
+splits are written by people, the app scores the model's text."""
 
 
-def report_model_written(rows: list[dict], threshold: float) -> None:
+def report_model_written(name: str, rows: list[dict], threshold: float) -> None:
     """Annotator agreement, and how each score picks out its own drift type among the model's replies."""
     replies = [r for r in rows if r["turn"] > 0]  # the greeting is the persona file's, not the model's
     pairs = [(r["label"], r["label_b"]) for r in replies]
-    print(f"\n== model-written: {len(replies)} replies by the model over {len({r['persona'] for r in rows})} library personas")
+    print(f"\n== model-written {name}: {len(replies)} replies by the model over {len({r['persona'] for r in rows})} library personas")
     print(f"  annotators agree on {sum(a == b for a, b in pairs) / len(pairs):.2f} (Cohen's kappa {cohen_kappa(pairs):.2f}); "
           + ", ".join(f"{lab} {sum(a == lab for a, _ in pairs)}/{sum(b == lab for _, b in pairs)}" for lab in LABELS))  # fmt: skip
     print("  AUROC of each score on its own type against the model's other replies (in-character ones are too few to be the reference):")
@@ -290,15 +291,19 @@ def main(argv: list[str] | None = None) -> int:
             log("warning: the sentence embedder is unavailable; local uses style and model signals only")
         results = {split: score_split(split, engine, embedder, log) for split in splits}
         if args.model_written:
-            results[MODEL_WRITTEN.name] = score_transcripts(sorted(MODEL_WRITTEN.glob("*.jsonl")), resolve_persona, engine, embedder, log)
+            for batch in sorted(p for p in MODEL_WRITTEN.iterdir() if p.is_dir()):
+                results[f"model-written/{batch.name}"] = score_transcripts(sorted(batch.glob("*.jsonl")), resolve_persona, engine, embedder, log)
         if engine is not None:
             engine.close()
     if args.fit:
         fit_models([r for split in splits for r in results[split]])
         return 0
     summary = [report(split, results[split], args.threshold) for split in splits if split in results]
-    if MODEL_WRITTEN.name in results:
-        report_model_written(results[MODEL_WRITTEN.name], args.threshold)
+    batches = {name.removeprefix("model-written/"): rows for name, rows in results.items() if name.startswith("model-written/")}
+    for name, rows in batches.items():
+        report_model_written(name, rows, args.threshold)
+    if len(batches) > 1:
+        report_model_written("(all batches)", [r for rows in batches.values() for r in rows], args.threshold)
     if args.verbose:
         for split in splits:
             for r in results.get(split, []):

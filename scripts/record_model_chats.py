@@ -7,9 +7,9 @@ mix of the lab's opener, neutral, emotional and meta-reflective turns and questi
 about the persona's facts) as ``drifttui score`` transcripts without labels, one per
 persona, so that annotators can label them (``tests/data/labelled_model/README.md``).
 
-    .venv/bin/python scripts/record_model_chats.py --out DIR [--personas A,B] [--threads 2]
+    .venv/bin/python scripts/record_model_chats.py --out DIR [--personas A,B] [--seed S] [--threads 2]
 
-Seeds are fixed (reply i uses seed i), so a rerun on the same CPU repeats the chats.
+Seeds are fixed (reply i uses seed S + i), so a rerun on the same CPU repeats the chats.
 """
 
 from __future__ import annotations
@@ -35,17 +35,17 @@ SCRIPT = (
 """The user's turns, the same for every persona."""
 
 
-def record(persona_name: str, engine, max_tokens: int) -> list[dict]:
+def record(persona_name: str, engine, max_tokens: int, seed: int = 0) -> list[dict]:
     """One chat: the persona's greeting, then the model's reply to each turn of :data:`SCRIPT`."""
     persona = resolve_persona(persona_name)
     system = Message("system", persona.system_prompt("full"))
     history = [Message("assistant", persona.greeting)]
-    for seed, question in enumerate(SCRIPT):
+    for i, question in enumerate(SCRIPT):
         history.append(Message("user", question))
         context = history
         while len(context) > 2 and engine.count_tokens([system, *context]) + max_tokens > engine.info.n_ctx:
             context = context[2:]  # drop the oldest exchange, as the chat's window does
-        reply = engine.sample([system, *context], 1, SamplingParams(temperature=0.7, max_tokens=max_tokens, seed=seed))[0]
+        reply = engine.sample([system, *context], 1, SamplingParams(temperature=0.7, max_tokens=max_tokens, seed=seed + i))[0]
         history.append(Message("assistant", reply.text.strip()))
     return [{"role": m.role, "content": m.content} for m in history]
 
@@ -56,12 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--personas", default=",".join(PERSONAS), help="library personas, comma-separated")
     parser.add_argument("--threads", type=int, help="model threads")
     parser.add_argument("--max-tokens", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first reply (reply i uses seed + i)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     engine = open_engine(n_ctx=2048, **({"threads": args.threads} if args.threads else {}))
     for name in args.personas.split(","):
-        lines = record(name, engine, args.max_tokens)
+        lines = record(name, engine, args.max_tokens, args.seed)
         (out / f"{name}.jsonl").write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
         print(f"{name}: {sum(1 for line in lines if line['role'] == 'assistant')} assistant lines", file=sys.stderr)
     engine.close()

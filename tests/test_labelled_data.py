@@ -29,10 +29,10 @@ def test_every_split_is_listed_by_the_eval_script():
     assert set(_eval_script().SPLITS) == {p.parent.name for p in TRANSCRIPTS}
 
 
-MODEL_WRITTEN = sorted((DATA / "labelled_model").glob("*.jsonl"))
+MODEL_WRITTEN = sorted((DATA / "labelled_model").glob("*/*.jsonl"))
 
 
-@pytest.mark.parametrize("path", MODEL_WRITTEN, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", MODEL_WRITTEN, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_model_written_transcript_reads_and_both_annotators_labelled_it(path):
     rows = read_transcript(str(path))
     assert resolve_persona(path.stem).greeting == rows[0][2]  # a library persona; its greeting opens the chat
@@ -51,9 +51,9 @@ def test_the_eval_script_reports_on_the_model_written_set(llama_engine, capsys):
     rows = module.score_transcripts(MODEL_WRITTEN[:1], resolve_persona, llama_engine, None, lambda _m: None)
     assert len(rows) == 15 and all(0.0 <= r[s] <= 1.0 for r in rows for s in ("local", "global", "factual"))
     assert all("label_b" in r and "model.gap" in r["components"] for r in rows[1:])
-    module.report_model_written(rows, 0.5)
+    module.report_model_written("batch1", rows, 0.5)
     out = capsys.readouterr().out
-    assert "== model-written: 14 replies by the model over 1 library personas" in out and "Cohen's kappa" in out
+    assert "== model-written batch1: 14 replies by the model over 1 library personas" in out and "Cohen's kappa" in out
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: f"{p.parent.name}/{p.stem}")
