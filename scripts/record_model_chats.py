@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Record chats in which the default model itself plays library personas, for labelling by people.
+"""Record chats in which the default model itself plays library personas, for annotators to label.
 
 The labelled splits under ``tests/data/labelled/`` are written by people; the app scores
 text the model writes. This records the model's own replies to a fixed user script (a
