@@ -31,6 +31,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from drifttui.drift.breeds import breeds_in
+from drifttui.drift.kin import Kin, kin_claims, kin_from_facts
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
 from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
 from drifttui.drift.places import canonical_place, is_common, lookup, places_compatible
@@ -55,7 +56,7 @@ FUTURE = re.compile(r"\b(?:next|will|going to|gonna|coming|upcoming|this (?:year
 # what a question asks about (beyond the set-form patterns in drifttui.drift.patterns)
 Q_SLOTS: dict[str, re.Pattern[str]] = {
     "age": re.compile(Q_AGE.pattern + r"|\bbirthday\b|\bwhat year were (?:you|u) born\b|\bhow young\b", re.I),
-    "hometown": re.compile(Q_HOME.pattern + r"|\bmiss home\b|\bback home\b|\bgo home\b|\bget home\b|\bhome ?town\b|\bchildhood\b|\braised\b|\bgrowing up\b|\bwhere (?:you|u) (?:grew up|were born|are from|come from)\b|\bwhere do (?:you|u) come from\b", re.I),
+    "hometown": re.compile(Q_HOME.pattern + r"|\bmiss home\b|\bback home\b|\b(?:go|get|going|getting|head|come|coming) back(?: home)?(?: much| often| ever| at all| there| very often)?\s*\?|\bgo home\b|\bget home\b|\bhome ?town\b|\bchildhood\b|\braised\b|\bgrowing up\b|\bwhere (?:you|u) (?:grew up|were born|are from|come from)\b|\bwhere do (?:you|u) come from\b", re.I),
     "city": re.compile(Q_CITY.pattern + r"|\bwhere (?:you|u) live\b|\b(?:your|ur) (?:town|city|neighbou?rhood|village|area|part of the world|neck of the woods)\b|\bnear (?:you|u)\b|\blive (?:now|these days|nowadays)\b|\bwhere(?:abouts)? .{0,20}\blive\b|\bwhere(?:'s| is) (?:your |ur )(?:home|house|place)\b", re.I),
     "children": re.compile(r"\b(?:kids?|children|child|sons?|daughters?|boys|girls|twins|grand ?(?:children|kids|sons?|daughters?))\b", re.I),
     "partner": re.compile(r"\b(?:wife|husband|partner|married|marry|boyfriend|girlfriend|spouse|dating|single|seeing (?:any|some)one|significant other|other half|missus|hubby)\b", re.I),
@@ -66,11 +67,15 @@ Q_SLOTS: dict[str, re.Pattern[str]] = {
 ORIGIN_CUE = re.compile(r"\b(?:born|raised|grew up|growing up|brought up|reared|hatched|hometown|home town|childhood|originally|native)\b|\b(?:I am|we are|I come|we come|I hail|I was|we were)\s+(?:\w+\s+){0,2}from\b", re.I)
 HOME_CUE = re.compile(r"\b(?:I|we) (?:\w+ ){0,2}(?:live|lives|living|settled|moved (?:here|to)|stay)\b|\b(?:I|we) (?:\w+ ){0,2}(?:bought|rent|own) (?:a|the|our|my) (?:house|flat|place|home|cottage|apartment)\b|\bhere in\b|\b(?:my|our) (?:house|flat|apartment|home|place|cottage|terrace)\b|\bhome (?:now|these days)\b", re.I)
 RETURN_CUE = re.compile(r"\b(?:I|we)\s+(?:\w+\s+){0,2}?(?:go|get|going|went|come|came|fly|flew|head|drive|drove|pop)\s+(?:back|home)\s+(?:up\s+|down\s+|over\s+)?to\s+$|\bback home (?:in|to)\s+$", re.I)
+FAMILY_STILL = re.compile(r"\b(?:mum|mom|mam|mama|ma|mother|dad|father|parents|folks|family|gran|nan|granny)(?:'s| is| are)? still (?:[\w'’]+ ){0,5}?(?:in|at) $", re.I)
+"""Before the place the persona's family still lives, answering a question about home ("Mum's still in the same house in Byron")."""
+BACK_TO = re.compile(r"\b(?:back|home) (?:up |down |over )?to\s+$", re.I)
+"""Before a place the persona goes back to, answering a question about going home ("a long day's jolting back to Whitby")."""
 THIRD_PERSON = re.compile(r"\b(?:he|she|they|his|her|their|it)\b|\b[A-Z][a-z]+(?:'s| is| was| lives| works)\b")
 NEAR_CUE = re.compile(r"\b(?:outside|near|nearby|just out of|out of|north of|south of|east of|west of|close to|by|round|around|up from|down from)\s+$", re.I)
 AWAY_CUE = re.compile(r"\b(?:to|visit|visited|visiting|trip|holiday|vacation|been to|went to|go to|going to|drive to|drove to|across|through|via|toward|towards|over|into|past|route|road|highway|haul|hauled|hauling)\s+(?:the\s+)?$", re.I)
 DURATION_AFTER = re.compile(r"^\s*(?:years?|yrs?)\s+(?:on|of|in|at|as|with|behind|driving|working|teaching|married|together|since|ago|back|now|running|doing|making|playing)\b|^\s*(?:miles?|kids?|children|books?|times?|percent|%|dollars?|pounds?|quid|bucks|minutes?|hours?|days?|weeks?|months?|feet|foot|km|degrees?|people|sheep|ewes|head|of|o'clock|am|pm|a\.m|p\.m)\b", re.I)
-AGE_AFTER = re.compile(rf"^\s*(?:years? (?:old|young|of age)|yrs? old|y/?o|and (?:counting|change)|,|\.|!|;|$|come (?:{MONTHS}|spring|summer|autumn|fall|winter|christmas|easter|next)|this (?:year|spring|summer|autumn|fall|winter|month)|next (?:year|month|week|birthday|spring|summer|autumn|fall|winter)|in (?:{MONTHS})|on (?:{MONTHS}|the)|soon|now|going on|last (?:{MONTHS}|month|week|spring|summer|autumn|fall|winter)|(?:—|–|-)\s)", re.I)
+AGE_AFTER = re.compile(rf"^\s*(?:years? (?:old|young|of age)|yrs? old|y/?o|and (?:counting|change)|,|\.|!|;|$|come (?:{MONTHS}|spring|summer|autumn|fall|winter|christmas|easter|next|\w+mas\b|whitsun|lady day)|this (?:year|spring|summer|autumn|fall|winter|month)|next (?:year|month|week|birthday|spring|summer|autumn|fall|winter)|in (?:{MONTHS})|on (?:{MONTHS}|the)|soon|now|going on|last (?:{MONTHS}|month|week|spring|summer|autumn|fall|winter)|(?:—|–|-)\s)", re.I)
 AGE_BEFORE = re.compile(r"(?:^|\b(?:I am|I'm|am|turned|turning|be|will be|just|only|nearly|almost|about|around|roughly|pushing|barely|over|past|under|coming up on|age|aged|a ripe|a young|a spry|well|oh|um|uh|me|we are|both))\W*$", re.I)
 TURNING_AFTER = re.compile(rf"^\s*(?:come|this|next|in (?:{MONTHS})|soon|on (?:{MONTHS}|the))", re.I)
 APPROX = re.compile(r"\b(?:nearly|almost|pushing|coming up on|going on)\s*$", re.I)
@@ -120,6 +125,8 @@ class Anchors:
     dead_partner: tuple[str, ...] = ()
     kin_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Family member name (lowercase) → (where the facts put them, the fact's text): "Eirik in Oslo"."""
+    kin: dict[str, Kin] = field(default_factory=dict)
+    """Family member name or alias (lowercase) → their :class:`~drifttui.drift.kin.Kin` profile (job, age, older/younger)."""
 
     def question_slots(self, question: str) -> set[str]:
         """The fact slots a user message asks or talks about."""
@@ -188,6 +195,7 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
             if words:
                 anchors.items.append((item, fact.slot, words))
     facts = list(facts)
+    anchors.kin = kin_from_facts(facts)
     story = words_to_digits(fold_quotes(" ".join([backstory or "", *(str(f.attrs.get("raw", "")) + "." for f in facts if f.turn is None and f.slot in ("job", "other:home", "other:workplace") or str(f.slot).startswith("other:"))])))
     for sentence in sentences(story):
         for m in COUNTED_UNITS.finditer(sentence):
@@ -379,8 +387,11 @@ def _place_mentions(sentence: str, lowercase_writer: bool) -> list[tuple[str, st
                 start = m.start() + chunk[0].start()
                 if not capital and not lowercase_writer:
                     continue
-                if not capital and is_common(surface):
-                    continue
+                lead = sentence[:start] + (surface.rsplit(None, 1)[0] + " " if " " in surface else "")
+                if not capital and (is_common(surface) or re.search(r"\b(?:a|an|the|my|your|his|her|our|their|this|that|some)\s+(?:[\w'’-]+\s+)?$", lead, re.I)):
+                    continue  # "a hair salon", "the salon ladies": a noun, even from a writer who never capitalises
+                if re.search(r"\b(?:year|day|week|month|summer|winter|spring|autumn|battle|time|night|morning) (?:after|before|of)\s+$", lead, re.I):
+                    continue  # "born the year after Waterloo": a time, not a place
                 if capital and start == 0 and is_common(surface) and not re.match(r"\W*[,.!;]|\W*born\b", sentence[m.start() + chunk[-1].end() :]):
                     continue  # "Reading between the lines…", "Nice to meet you"
                 end = m.start() + chunk[-1].end()
@@ -411,7 +422,8 @@ def _inside_name(sentence: str, start: int, end: int) -> bool:
 
 ORIGIN_AFTER = re.compile(
     r"\W*(?:born|bred|raised|lad|lass|girl|boy|native)\b|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) (?:was|were) (?:born|raised|bred|reared)\b"
-    r"|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) grew up\b",
+    r"|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) grew up\b"
+    r"|[^.;!?,]{0,50}[,—–-]\s*(?:that's|that is|thats|which is|that was) where (?:I|we) (?:grew up|was born|were born|was raised|was bred)\b",
     re.I,
 )
 """Words after a place that make it the speaker's origin ("Whyalla, where I grew up", "Trowbridge be where I were born")."""
@@ -434,8 +446,11 @@ def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first
         before = sentence[:start]
         if key in names:
             continue
-        if RETURN_CUE.search(before) and ("hometown" in asked or first):
+        if (RETURN_CUE.search(before) and ("hometown" in asked or first)) or ("hometown" in asked and first and BACK_TO.search(before)):
             out.add("hometown", key, quote, is_negated(before + " " + surface), place=key, surface=surface, near=True, strength=0.7, explicit=True)
+            return
+        if "hometown" in asked and FAMILY_STILL.search(before):
+            out.add("hometown", key, quote, is_negated(before + " " + surface), place=key, surface=surface, near=True, strength=0.65, explicit=False)
             return
         after = sentence[end:]
         if AWAY_CUE.search(before) and not ORIGIN_AFTER.match(after):  # "drive into Whyalla, where I grew up" is still home
@@ -487,6 +502,10 @@ def fine_kind(word: str) -> str:
     return w[:-1] if w.endswith("s") and w[:-1] in SPECIES else w
 
 
+_NOT_A_PET = re.compile(r"(?:club|show|shows|ride|rides|riding|racing|races?|track|farm|food|treats?|lead|park|sitter|walker|walking|trainer|training|whisperer|people|person|yard|stud|sale|sales|auction|float)\b", re.I)
+"""After an animal word: a place or an activity ("pony club", "dog show"), not what the pet is."""
+
+
 def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about: dict[str, Any] | None) -> None:
     """What the persona says its pet is: "Border collie, smart as a whip" of a blue heeler; "He hoots at riddles" of a raven."""
     low = e.lower()
@@ -501,6 +520,8 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
     name = pet["name"]
     for breed in breeds_in(e):
         species = breed.species
+        if re.search(rf"\b{re.escape(breed.name.split()[-1])}\s+{_NOT_A_PET.pattern}", e, re.I):
+            continue
         art = re.search(rf"\b(?:a|an)\s+(?:[\w'’-]+\s+){{0,2}}{re.escape(breed.name.split()[0])}", e, re.I)
         if art and not re.search(r"(?:\bis|'s|\bwas|\bhe's|\bshe's)\s+$", e[: art.start()], re.I):
             continue  # "June had a collie": another animal
@@ -510,6 +531,10 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
         word = m.group(1).lower()
         if re.search(r"\b(?:a|an|some|any|the other|other|no)\s+(?:\w+\s+)?$", e[: m.start()], re.I) and not re.search(rf"\b{re.escape(name.lower())}\b", low):
             continue  # "a cat came by" is another animal
+        if re.match(rf"\s+{_NOT_A_PET.pattern}", e[m.end() :], re.I):
+            continue  # "pony club", "dog show": a place or an activity, not what the pet is
+        if re.search(r"\b(?:different|every|each|another|any|other|new)\s+$", e[: m.start()], re.I):
+            continue  # "a different horse every hour": other animals
         if word.endswith("s") and word[:-1] in _SPECIES_SINGULARS and pet.get("kind") != word[:-1] and re.search(r"(?:\d|\b(?:many|some|all|the|those|these|of|few|several|killed|caught|chased|kills|catches|chases))\s+$", e[: m.start()], re.I):
             continue  # "killed nine-and-forty rats": many animals, not what the one pet is
         if re.search(r"\b(?:about|at|with|to|from|for|of|like|than|after|by|chases?|chased|hates?|fears?|watch(?:es)?|called|call (?:him|her|it)|mistaken for|not)\s+(?:the|a|an|that|this|those|some)\s+(?:\w+\s+)?$", e[: m.start()], re.I):
@@ -739,6 +764,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
     sents: Sequence[str] = sentences(fold_quotes(text))
     _partner_alive(fold_quotes(text), sents[0] if sents else text, out, anchors)
     mourning = bool(DEATH_WORDS.search(text))
+    substantive = 0  # sentences of three words or more read so far
     kept = 0  # sentences read so far ("Sydney? In a heartbeat, mate. Love the place." — the echo does not count)
     for index, sentence in enumerate(sents):
         if not _ok_sentence(sentence):
@@ -746,7 +772,8 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         kept += 1
         sentence = _drop_unreal(sentence)
         e = words_to_digits(expand_contractions(standard_possessives(sentence)))
-        first = index < 2
+        first = index < 2 or substantive < 2 and index < 5  # "Cold. Dark. Good. In Hammerfest we…": one-word openers do not count
+        substantive += len(sentence.split()) >= 3
         n_before = len(out.claims)
         _age_cues(e, sentence, out)
         _explicit_age(e, sentence, out)
@@ -765,4 +792,5 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _likes(e, sentence, out, anchors, question, kept < 3)
         _counts(e, sentence, out, anchors, question if first else "")
         del n_before
+    kin_claims(text, question, anchors.kin, lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs))
     return out.claims

@@ -191,16 +191,42 @@ def _skip_sentence(sentence: str) -> bool:
 
 
 def _clause_ok(clause: str) -> bool:
-    """Hypotheticals and reported speech are not claims about the present self."""
-    return not (HYPOTHETICAL.search(clause) or REPORTED.search(clause))
+    """Hypotheticals, reported speech and the past ("when I was young") are not claims about the present self."""
+    return not (HYPOTHETICAL.search(clause) or REPORTED.search(clause) or PAST.search(clause))
 
 
-_SUBCLAUSE = re.compile(r"[^,;:()]+")
+_CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s(?:and|but|so|because|while|though)\s+(?=(?:he|she|they|it|you|we|I|my|his|her|their|our)\b)", re.I)
+"""Where a sentence's parts meet: punctuation, or a conjunction that starts a clause with its own subject."""
+
+
+def _subclauses(e: str) -> list[tuple[int, int]]:
+    """Character spans of the parts of ``e`` between :data:`_CLAUSE_BREAK`\\ s."""
+    spans, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(e):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(e):
+        spans.append((start, len(e)))
+    return spans
 
 
 def _bad_spans(e: str) -> list[tuple[int, int]]:
-    """Character spans of the comma-separated parts of ``e`` that are hypothetical or reported."""
-    return [(m.start(), m.end()) for m in _SUBCLAUSE.finditer(e) if not _clause_ok(m.group(0))]
+    """Character spans of the parts of ``e`` that are hypothetical, reported or in the past.
+
+    "I'm 65 and he still calls me the baby": only the second part is reported speech.
+    """
+    return [(a, b) for a, b in _subclauses(e) if not _clause_ok(e[a:b])]
+
+
+def _past_sentence(sentence: str) -> bool:
+    """A sentence that opens in the past ("When I was a girl, I lived in Leeds") claims nothing about now.
+
+    A past part later on ("I'm almost thirty, I can't do this like when I was young") only
+    drops that part (:func:`_bad_spans`).
+    """
+    parts = _subclauses(sentence)
+    return bool(parts) and bool(PAST.search(sentence[parts[0][0] : parts[0][1]]))
 
 
 @dataclass
@@ -241,7 +267,7 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
     for index, sentence in enumerate(sents):
         if _skip_sentence(sentence) or AI_SELF.search(expand_contractions(sentence)):
             continue
-        if PAST.search(sentence):
+        if _past_sentence(sentence):
             continue
         for clause in _claim_clauses(sentence):
             e = words_to_digits(expand_contractions(standard_possessives(clause)))

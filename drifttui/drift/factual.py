@@ -58,7 +58,10 @@ class Conflict:
 
 
 def _same_name(a: str, b: str) -> bool:
-    return fuzz.ratio(a.lower(), b.lower()) >= 80
+    """Fuzzy (rapidfuzz ratio >= 80), or a short form of three letters or more ("Jos" of Josiah)."""
+    a, b = a.lower(), b.lower()
+    short, long_ = sorted((a, b), key=len)
+    return fuzz.ratio(a, b) >= 80 or (len(short) >= 3 and long_.startswith(short))
 
 
 def _occupation_compatible(occ: str, fact: Claim) -> bool:
@@ -404,11 +407,12 @@ class ClaimLedger:
         """Every contradiction of ``claims`` with the facts or with ``earlier`` (consistent) claims."""
         out: list[Conflict] = []
         for claim in claims:
-            if claim.slot in ("other:being", "other:count", "other:kinplace"):
+            if claim.slot in ("other:being", "other:count", "other:kinplace") or claim.slot.startswith("other:kin"):
                 source = str(claim.attrs.get("source", ""))
                 ref = Claim(claim.slot, str(claim.attrs.get("expected")), source, None, False, {"key": "backstory", "raw": _short(source)})
                 what = (
-                    f"{claim.attrs.get('being')} is a {claim.attrs.get('expected')}" if claim.slot == "other:being"
+                    str(claim.attrs["what"]) if claim.attrs.get("what")
+                    else f"{claim.attrs.get('being')} is a {claim.attrs.get('expected')}" if claim.slot == "other:being"
                     else f"{claim.attrs.get('being')} is in {claim.attrs.get('expected')}" if claim.slot == "other:kinplace"
                     else f"{claim.attrs.get('expected')} {claim.attrs.get('unit')}s"
                 )  # fmt: skip

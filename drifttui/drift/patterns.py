@@ -15,7 +15,7 @@ from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES
 NUM = r"(\d{1,3})"
 ADV = r"(?:(?:really|actually|still|also|just|now|currently|already|honestly|definitely|certainly|only|even|ever|never|not|no longer|do|did|does|have|had|truly|totally|absolutely|genuinely|kind of|sort of|always|usually|mostly|proper|properly|secretly|officially|basically|literally)\s+)*"
 AGE_NEXT = (
-    r"(?=\s*(?:years?\b(?!\s+(?:later|ago|on|back|since|in|after|before|married|together|here|there|now))|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
+    r"(?=\s*(?:years?\b(?!\s+(?:later|ago|on|back|since|in|after|before|married|together|here|there|now|an?|as|into|out|sober|clean|retired|widowed|divorced|single|older|younger|behind|ahead|from|past|away)\b)|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
     r"in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|"
     r"[,.!?;:)…—–-]|$))"
 )
@@ -25,6 +25,9 @@ AGE_PATTERNS = (
     (re.compile(rf"\bI (?:will be|am going to be|am turning|turn|will turn) {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), -1),
     (re.compile(rf"(?<!when )(?<!since )(?<!after )(?<!before )(?<!once )(?<!until )(?<!till )\bI (?:just |recently )?turned {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), 0),
     (re.compile(rf"\bmy age is {NUM}\b", re.I), 0),
+    # "at 63 I still carry the pipe", "I'm a grown woman of 27"
+    (re.compile(rf"(?:^|[,;—–]\s*|\b(?:and|but|yet|even|now|sir|sior|love|dear|mate)\W+)at {NUM},? I (?:am |can |do |will )?still\b", re.I), 0),
+    (re.compile(rf"\bI am {ADV}an? (?:(?:grown|old|young|married|single|working|respectable|sensible)\s+)?(?:woman|man|lady|girl|boy|lad|lass|fellow|gentleman|widow|widower|bachelor|spinster|maid) of {NUM}\b(?!\s*(?:years? (?:experience|standing|service)|words))", re.I), 0),
 )
 DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
 DECADE_RE = re.compile(r"\bI am {adv}in my (?:(early|mid|late)[\s-]*)?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b".format(adv=ADV), re.I)
@@ -156,7 +159,7 @@ HOME_WORDS = re.compile(
 """The speaker's own home: "my flat", "I live", "I've got a tiny flat"."""
 
 HYPOTHETICAL = re.compile(
-    r"\b(?:if|would|could(?!\s+(?:not|never|hardly|barely)\b)|should|might|wish|imagine|pretend|suppose|supposing|as if|as though|unless|maybe|perhaps|someday|one day|dream|dreams)\b",
+    r"\b(?:if|would|could(?!\s+(?:not|never|hardly|barely)\b)|should|might|wish|imagine|pretend|suppose|supposing|as if|as though|unless|(?:maybe|perhaps)(?!\s+(?:once|twice|thrice|two|three|four|five|six|\d+|a (?:few|couple|dozen)|every|half|one or two)\b)|someday|one day|dream|dreams)\b",
     re.I,
 )
 REPORTED = re.compile(

@@ -33,6 +33,9 @@ _NUMBER_RUN = re.compile(
 _ARCHAIC = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine)[\s-]and[\s-](twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b", re.I)
 """"seven-and-forty" (47): the old way of saying a number."""
 
+_SCORE = re.compile(r"\b(two|three|four)[\s-]?score(?:[\s-]+(years?[\s-]+)?and[\s-]+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?", re.I)
+""""threescore and ten" (70), "fourscore" (80): counting in twenties."""
+
 CONTRACTIONS: tuple[tuple[str, str], ...] = (
     (r"\bcan't\b", "can not"),
     (r"\bcannot\b", "can not"),
@@ -105,6 +108,7 @@ def words_to_digits(text: str) -> str:
         return str(value)
 
     text = _ARCHAIC.sub(lambda m: str(TENS[m.group(2).lower()] + UNITS[m.group(1).lower()]), text)
+    text = _SCORE.sub(lambda m: str(20 * UNITS[m.group(1).lower()] + (UNITS[m.group(3).lower()] if m.group(3) else 0)), text)
     return _NUMBER_RUN.sub(repl, text)
 
 

@@ -1,0 +1,301 @@
+"""The persona's named family, and what a reply says about them.
+
+The facts often describe the people in a persona's life: "wife Ragnhild, a hospital
+nurse", "one son, Ondřej, 34, a software developer", "twin sister Jana, younger by
+eleven minutes". A slip about them is a contradiction as much as a wrong age of
+one's own: "Ragnhild … thirty years in front of a classroom", "Ondřej is
+twenty-six", "She is the older one".
+
+:func:`kin_from_facts` reads a :class:`Kin` profile per named person (their job,
+age, where they live, and for siblings whether older or younger); :func:`kin_claims` follows a
+reply sentence by sentence — who it is about (a name, a pronoun after a name, or
+the person the user asked about) — and reports what it says of them that the
+profile cannot agree with. Only links a reader would make count: "She's a
+teacher", "Ondřej is 26", "she's got a class of 28"; not "she married a teacher".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, OCCUPATION_GROUPS, OCCUPATIONS
+from drifttui.drift.patterns import HYPOTHETICAL, REPORTED
+from drifttui.drift.places import places_compatible, resolve
+from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
+
+FEMALE = frozenset({"wife", "girlfriend", "daughter", "sister", "mother", "mum", "fiancee", "missus"})
+MALE = frozenset({"husband", "boyfriend", "son", "brother", "father", "dad", "fiance"})
+KIN_WORDS = {
+    "partner": ("wife", "husband", "girlfriend", "boyfriend", "partner", "fiance", "fiancee", "missus", "other half", "spouse"),
+    "children": ("son", "daughter", "child", "kid", "boy", "girl"),
+    "siblings": ("brother", "sister", "sibling", "twin"),
+}
+OLDER, YOUNGER = "older", "younger"
+_ORDER_WORDS = {"older": OLDER, "elder": OLDER, "big": OLDER, "oldest": OLDER, "eldest": OLDER, "younger": YOUNGER, "little": YOUNGER, "baby": YOUNGER, "youngest": YOUNGER, "kid": YOUNGER}
+
+_CAP_WORD = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-Þ][\w'’-]+)")
+_NOT_NAMES = frozenset(
+    """The A An And But In At On Of For With From To By Ambulance Royal Infirmary Hospital School College University Street Road
+    Year Years None One Two Three Four Five Six Seven Eight Nine Ten Both All Only Married Widowed Divorced Single Together
+    January February March April May June July August September October November December Christmas Easter Sunday Saturday
+    Monday Tuesday Wednesday Thursday Friday""".split()
+)
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|of|from|to|near|the|on|for|with|out of|over to|into|across|a|an)|\bthe [a-z]+)\s+$", re.I)
+"""Before a capitalised word that is a place, a firm or a ship, not a person: "in Broken Hill", "a Lisbon tram", "the whaler Hesper"."""
+_TITLES = frozenset("Mr Mrs Ms Miss Dr Captain Sir Lady Lord Uncle Aunt Auntie Gran Granny Grandpa Father Brother Sister".split())
+_NOT_OWN_JOB = re.compile(r"\b[\w-]+['’]s\b|\b(?:married to|engaged to|wife of|husband of|widow of|daughter of|son of|works for|in service with)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}?[\w-]+(?=[,;)]|\s+(?:in|at|on|from)\b|$)", re.I)
+"""Jobs in a description that are someone else's: "married to a fisherman", "a doctor's family", "blacksmith's apprentice"."""
+
+
+@dataclass(frozen=True)
+class Kin:
+    """One named person of the persona's facts.
+
+    Attributes:
+        name: As the facts write it ("Ragnhild").
+        slot: ``partner``, ``children`` or ``siblings``.
+        kind: "wife", "son", "sister"… when the facts say.
+        occupations: Occupation nouns of :data:`~drifttui.drift.lexicon.OCCUPATIONS` in their description.
+        age: Their age, when the facts give one.
+        order: ``older`` or ``younger`` than the persona (siblings).
+        source: The fact's text (evidence).
+        place: Where they live or work, when the facts name a place the gazetteer knows.
+    """
+
+    name: str
+    slot: str
+    kind: str | None
+    occupations: tuple[str, ...]
+    age: int | None
+    order: str | None
+    source: str
+    place: str | None = None
+
+    @property
+    def pronoun(self) -> str:
+        """A regex for the pronouns that can stand for them."""
+        if self.kind in FEMALE:
+            return r"she|her"
+        if self.kind in MALE:
+            return r"he|him|his"
+        return r"she|he|her|him|his"
+
+
+def _names_in(raw: str) -> list[tuple[str, int, int]]:
+    """Person names of a fact's text, ``(name, start, end)``; aliases in brackets and surnames joined to the name."""
+    found: list[tuple[str, int, int]] = []
+    skipped_end = -1
+    for m in _CAP_WORD.finditer(raw):
+        word = m.group(1)[:-2] if m.group(1).endswith(("'s", "’s")) else m.group(1)
+        if word in _TITLES:
+            continue  # "Captain Eben Pike": the name follows
+        chained = skipped_end >= 0 and re.fullmatch(r"\s+(?:(?:de|da|di|del|della|du|van|von|la|le|of|upon|on|sur)\s+)?", raw[skipped_end : m.start()] or " ")
+        if word in _NOT_NAMES or word.isupper() or _PLACE_BEFORE.search(raw[: m.start()]) or chained:
+            skipped_end = m.end()  # "in Broken Hill", "the Vallée de Joux": none of the words is a person
+            continue
+        skipped_end = -1
+        if found and re.fullmatch(r"\s*\(?\s*", raw[found[-1][2] : m.start()]):
+            found[-1] = (found[-1][0], found[-1][1], m.end())  # "Kez (Kerryn Doyle)", "Thomas Sallow": one person
+            continue
+        found.append((word, m.start(), m.end()))
+    return found
+
+
+def _age_in(segment: str) -> int | None:
+    m = re.search(r"(?:^|[(,]\s*|\baged\s+)(\d{1,3})(?:\s+years?\s+old)?\s*(?=[,;)]|$)", words_to_digits(segment))
+    return int(m.group(1)) if m else None
+
+
+def _occupations_in(segment: str) -> tuple[str, ...]:
+    words = normalize(_NOT_OWN_JOB.sub(" , ", segment)).split()
+    found: list[str] = []
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            cand = " ".join(words[i : i + n])
+            if cand in OCCUPATIONS and not any(cand in f for f in found):
+                found.append(cand)
+    if any(f not in AMBIGUOUS_OCCUPATIONS for f in found):
+        found = [f for f in found if f not in AMBIGUOUS_OCCUPATIONS]
+    return tuple(found)
+
+
+def _place_in(segment: str) -> str | None:
+    """The first place the gazetteer knows in a description: "(20, in service with a doctor's family in Bath)" → Bath."""
+    for m in re.finditer(r"\b(?:in|at|near)\s+(?P<p>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)?)", segment):
+        for cand in (m.group("p"), m.group("p").split()[0]):
+            if resolve(cand):
+                return cand
+    return None
+
+
+def kin_from_facts(facts: Iterable[Any]) -> dict[str, Kin]:
+    """Lowercase name (and alias) → :class:`Kin`, from the partner, children and siblings facts."""
+    out: dict[str, Kin] = {}
+    for fact in facts:
+        if fact.slot not in KIN_WORDS or getattr(fact, "turn", None) is not None:
+            continue
+        raw = fold_quotes(str(fact.attrs.get("raw", "")))
+        names = _names_in(raw)
+        previous: Kin | None = None
+        kinds = [k for k in fact.attrs.get("kinds") or [] if k not in ("sibling", "child")]
+        for i, (name, start, end) in enumerate(names):
+            stop = names[i + 1][1] if i + 1 < len(names) else len(raw)
+            segment = raw[end:stop].split(";")[0]
+            prev_end = names[i - 1][2] if i else 0
+            prefix = re.split(r"[;)]", raw[prev_end:start])[-1]
+            own = re.match(r"\s*\(\s*(" + "|".join(KIN_WORDS[fact.slot]) + r")\b", segment, re.I)  # "Chidera (girl, 13)"
+            kind_m = [own.group(1)] if own else re.findall(r"\b(" + "|".join(KIN_WORDS[fact.slot]) + r")s?\b", prefix, re.I)
+            kind = kind_m[-1].lower() if kind_m else (kinds[0] if len(set(kinds)) == 1 else None)
+            order = None
+            if fact.slot == "siblings":
+                words = lambda t: [_ORDER_WORDS[w.lower()] for w in re.findall(r"\b(" + "|".join(_ORDER_WORDS) + r")\b", t, re.I) if w.lower() != "kid"]  # noqa: E731
+                said = words(prefix) or words(segment)
+                order = said[0] if said and len(set(said)) == 1 else None
+            if previous is not None and re.fullmatch(r"\s*(?:,|and|&)\s*", prefix):
+                kind, order = kind or previous.kind, order or previous.order  # "two older brothers, Jordie and Cal"
+            kin = previous = Kin(name, fact.slot, kind, _occupations_in(segment), _age_in(segment), order, str(fact.attrs.get("raw", "")), _place_in(segment))
+            for alias in [name, *re.findall(r"[A-ZÀ-ÖØ-Þ][\w'’-]+", raw[start:end])]:
+                out.setdefault(alias.lower(), kin)
+    return out
+
+
+def _compatible(said: str, occupations: tuple[str, ...]) -> bool:
+    if said in occupations:
+        return True
+    for group in OCCUPATION_GROUPS:
+        if said in group and any(o in group for o in occupations):
+            return True
+    return any(o.split()[-1] == said.split()[-1] for o in occupations)
+
+
+_OCC_ALT = "|".join(sorted((re.escape(o) for o in OCCUPATIONS if o not in AMBIGUOUS_OCCUPATIONS), key=len, reverse=True))
+_SCHOOL_YEARS = r"(?:ones|twos|threes|fours|fives|sixes|sevens|eights|nines|tens|\d{1,2}s)"
+DOMAIN_CUES: dict[str, re.Pattern[str]] = {
+    "teacher": re.compile(
+        rf"\b(?:classroom|pupils|lesson plans|a class of \d+|her class|his class|year {_SCHOOL_YEARS}|(?:teaches|taught|teaching) (?:at|in) (?:the |a )?(?:\w+ )?(?:school|college|primary|secondary|academy))\b",
+        re.I,
+    ),
+    "nurse": re.compile(r"\b(?:on the wards?|(?:her|his) patients|(?:nights|shifts?) on the ward)\b", re.I),
+    "paramedic": re.compile(r"\b(?:in the ambulance|on the ambulances?|call-?outs)\b", re.I),
+}
+"""Words that give away someone's job without naming it ("thirty years in front of a classroom")."""
+_UNREAL = re.compile(r"\b(?:wants?|wanted|hopes?|hoped|plans?|planned|dreams?|dreamed|dreamt|thinking of|trained|training|studying|before|until|instead|rather than|like a|as if)\b", re.I)
+_VISIT = re.compile(r"[^.;!?]{0,30}?\b(?:for the (?:weekend|week|day|night|holidays?|summer)|visiting|on holiday|on a trip|this week|today|tonight|at the moment|for work)\b", re.I)
+"""After a place: a visit, not where someone lives."""
+_PERSON_REF = re.compile(r"\b(?:I|me|my|we|our|you|your|he|she|they|him|her|his|their|them|husband|wife|son|daughter|boyfriend|girlfriend|friend|boss|kids?|children|mum|dad|mother|father)\b", re.I)
+
+
+def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
+    """The one person of the family the user's message asks about, by name or by "your wife"."""
+    q = fold_quotes(question)
+    named = {k for alias, k in kin.items() if re.search(rf"\b{re.escape(alias)}\b", q, re.I)}
+    if len(named) == 1:
+        return named.pop()
+    if named:
+        return None
+    for slot, words in KIN_WORDS.items():
+        m = re.search(r"\b(?:your|ur|ya|yer)\s+(?:\w+\s+)?(" + "|".join(words) + r")\b", q, re.I)
+        if m:
+            word = m.group(1).lower()
+            people = {k for k in kin.values() if k.slot == slot and (k.kind in (None, word) or word in ("partner", "kid", "child", "twin", "sibling", "spouse", "other half"))}
+            return people.pop() if len(people) == 1 else None
+    return None
+
+
+def _subject(kin: Kin) -> str:
+    aliases = [re.escape(kin.name)]
+    return rf"(?:\b(?i:{'|'.join(aliases)})\b|\b(?i:{kin.pronoun})\b)"
+
+
+def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> None:
+    """Call ``add(slot, value, quote, **attrs)`` for each thing ``text`` says about a named person that their profile cannot agree with.
+
+    Slots: ``other:kinjob``, ``other:kinage``, ``other:kinplace``, ``other:kinorder``; attrs ``being`` (their name),
+    ``expected`` (what the facts say), ``source`` (the fact), ``what`` (one readable reason).
+    """
+    if not kin:
+        return
+    current = _asked_about(question or "", kin)
+    reported: set[tuple[str, str]] = set()
+    lowercase_writer = not any(c.isupper() for c in text)
+    index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
+    for sentence in sentences(fold_quotes(text)):
+        named = {k for alias, k in kin.items() if re.search(rf"\b{re.escape(alias)}\b", sentence, re.I if lowercase_writer else 0) or re.search(rf"\b{re.escape(k.name)}\b", sentence)}
+        if len(named) == 1:
+            current = next(iter(named))
+        elif len(named) > 1:
+            current = None
+        if sentence.rstrip().endswith("?"):
+            continue
+        index += 1
+        if current is None:
+            continue
+        e = words_to_digits(expand_contractions(sentence))
+        subject = _subject(current)
+        refers = bool(re.search(subject, e)) or (index == 1 and not _PERSON_REF.search(e.split(",")[0]))
+        if not refers and _PERSON_REF.search(e):
+            continue
+        for kind, value, what in _attributes(e, current, subject, index == 1):
+            if (kind, value) in reported:
+                continue
+            reported.add((kind, value))
+            add(f"other:kin{kind}", f"{current.name} {value}", sentence, being=current.name, kind=value, expected=what, source=current.source, what=what)
+
+
+def _unreal(prefix: str, reported: bool = True) -> bool:
+    """Does the clause before a claim make it a wish, a plan, a denial, or (``reported``) someone's opinion ("he thinks he is 30")?"""
+    part = re.split(r"[,;:()—–]", prefix)[-1]
+    return bool(HYPOTHETICAL.search(part) or _UNREAL.search(part) or (reported and REPORTED.search(part)) or is_negated(prefix + " x"))
+
+
+def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, str, str]]:
+    """``(kind, what was said, what the facts say)`` for each thing ``e`` says of ``kin`` against the facts."""
+    out: list[tuple[str, str, str]] = []
+    if kin.occupations:
+        said = []
+        for m in re.finditer(rf"{subject}\s*(?:is|was|has been|had been|works as|worked as|became|,)\s+(?:now\s+|still\s+|just\s+)?an?\s+(?:[\w-]+\s+){{0,2}}?(?P<occ>{_OCC_ALT})\b", e):
+            if not _unreal(e[: m.start("occ")]):
+                said.append((m.group("occ").lower(), m.group(0)))
+        for occ, cue in DOMAIN_CUES.items():
+            for m in cue.finditer(e):
+                refs = list(_PERSON_REF.finditer(e[: m.start()]))
+                nearest = refs[-1].group(0) if refs else None
+                ok = (nearest is not None and re.fullmatch(subject, nearest)) or (nearest is None and first) or re.search(rf"\b(?i:{re.escape(kin.name)})\b", e[: m.start()])
+                if ok and not _unreal(e[: m.start()], reported=False):
+                    said.append((occ, m.group(0)))
+        for occ, cue in said:
+            if not _compatible(occ, kin.occupations):
+                out.append(("job", occ, f"{kin.name} is a {' / '.join(kin.occupations)}, not a {occ} (\"{cue.strip()}\")"))
+                break
+    if kin.age is not None:
+        for m in re.finditer(rf"{subject}(?:\s+is|\s+turned|\s+turns|\s+will be|,)\s+(?P<approx>just |only |nearly |almost |about )?(?P<n>\d{{1,3}})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|miles?|times|o'clock|pm|am|kilos?|pounds?|quid|euros?|dollars?|years? (?:ago|later|on|back|since|in|married|together)))", e):
+            n = int(m.group("n"))
+            lo = n - 3 if m.group("approx") in ("nearly ", "almost ") else n - 1
+            if not 1 <= n <= 110 or lo <= kin.age <= n + 1 or _unreal(e[: m.start("n")]):
+                continue
+            out.append(("age", str(n), f"{kin.name} is {kin.age}, not {n}"))
+            break
+    if kin.place is not None:
+        place = r"(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]+(?: [A-ZÀ-ÖØ-Þ][\w'’-]+)?)"
+        lives = rf"{subject}\s*(?:is|was|has been|lives|lived|works|worked|living|working|based|settled|moved|married)\b[^.;!?]{{0,40}}?\b(?:in|at|to|over to|out in|up in|down in)\s+{place}"
+        comes = rf"\b(?:come|comes|coming|travel|travels)\s+(?:(?:up|down|over|back|home|all the way)\s+)*from\s+{place}"
+        for m in [*re.finditer(lives, e), *re.finditer(comes, e)]:
+            said = m.group("place")
+            before = e[: m.start("place")]
+            refs = list(_PERSON_REF.finditer(e[: m.start()]))
+            if m.re.pattern == comes and refs and not re.fullmatch(subject, refs[-1].group(0)):
+                continue  # "my cousin came from Leeds": someone else
+            if _unreal(before) or _VISIT.match(e[m.end() :]) or places_compatible(said, kin.place) is not False:
+                continue
+            out.append(("place", said, f"{kin.name} is in {kin.place}, not {said}"))
+            break
+    if kin.order is not None:
+        for m in re.finditer(rf"{subject}\s+(?:is|was)\s+(?:the\s+)?(?P<o>older|elder|oldest|eldest|younger|youngest)\b|\bmy\s+(?P<o2>older|elder|big|younger|little|baby)\s+(?:sister|brother|sis|bro),?\s+(?i:{re.escape(kin.name)})\b", e):
+            said_order = _ORDER_WORDS[(m.group("o") or m.group("o2")).lower()]
+            if said_order != kin.order and not _unreal(e[: m.start()]):
+                out.append(("order", said_order, f"{kin.name} is {kin.order} than the persona, not {said_order}"))
+                break
+    return out

@@ -1,0 +1,168 @@
+"""The persona's named family (drifttui.drift.kin) and the v10 claim forms: ages, origins, and what is not a claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from drifttui.drift.factual import ClaimLedger, factual_score
+from drifttui.drift.kin import kin_from_facts
+from drifttui.drift.facts import claims_from_facts
+from drifttui.drift.text import words_to_digits
+
+FACTS = {
+    "age": "71",
+    "city": "Tromsø, Norway",
+    "hometown": "Hammerfest, Finnmark",
+    "job": "retired marine engineer",
+    "partner": "widowed; wife Ragnhild, a hospital nurse, died of a stroke in 2019",
+    "children": "two: daughter Sunniva (34, schoolteacher in Bergen) and son Eirik (works on an offshore oil platform)",
+    "siblings": "one younger brother, Odd, still in Hammerfest",
+    "pet": "Bamse, a 12-year-old Norwegian elkhound",
+}
+
+
+def kin_of(facts: dict) -> dict:
+    return kin_from_facts(claims_from_facts(facts, "", "Pat Doe"))
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return ClaimLedger(FACTS, "retired marine engineer", "Halvard Sæther")
+
+
+def score(ledger, reply: str, question: str = "") -> tuple[float, list]:
+    conflicts = ledger.conflicts(ledger.extract(reply, 5, question), [])
+    return factual_score(conflicts), conflicts
+
+
+# ------------------------------------------------------------------- profiles
+def test_profiles_read_job_age_order_and_place_per_named_person():
+    kin = kin_of(FACTS)
+    assert set(kin) == {"ragnhild", "sunniva", "eirik", "odd"}
+    ragnhild, sunniva, odd = kin["ragnhild"], kin["sunniva"], kin["odd"]
+    assert (ragnhild.slot, ragnhild.kind, ragnhild.occupations) == ("partner", "wife", ("nurse",))
+    assert (sunniva.kind, sunniva.age, sunniva.occupations, sunniva.place) == ("daughter", 34, ("schoolteacher",), "Bergen")
+    assert kin["eirik"].kind == "son" and kin["eirik"].age is None
+    assert (odd.order, odd.place) == ("younger", "Hammerfest")
+
+
+def test_profiles_skip_places_firms_and_other_peoples_jobs():
+    kin = kin_of(
+        {
+            "partner": "girlfriend Kez (Kerryn Doyle), a paramedic with Ambulance Victoria; together five years",
+            "siblings": "two older brothers, Jordie and Cal, both miners in Broken Hill; a sister, Keziah, married to a fisherman in Newlyn",
+            "children": "two: Lucy (20, in service with a doctor's family in Bath) and Walter (15)",
+        }
+    )
+    assert kin["kez"] is kin["kerryn"]  # an alias in brackets is the same person
+    assert "broken" not in kin and "hill" not in kin and "ambulance" not in kin
+    assert kin["kez"].occupations == ("paramedic",)
+    assert kin["cal"].order == "older"  # "two older brothers, Jordie and Cal"
+    assert kin["keziah"].occupations == ()  # her husband is the fisherman
+    assert kin["lucy"].occupations == () and kin["lucy"].place == "Bath"  # the doctor is her employer
+
+
+# ------------------------------------------------------------------- conflicts
+@pytest.mark.parametrize(
+    ("reply", "question", "what"),
+    [
+        ("Ja, Ragnhild used to say the same. She would know, thirty years standing in front of a classroom.", "You'd make a good teacher.", "Ragnhild is a nurse"),
+        ("Smartest person I know. She's got a class of twenty-eight Year Twos and still has energy.", "What's Sunniva like? Is Ragnhild well?", None),
+        ("Sunniva is twenty-six now. She still thinks she invented irony.", "How old is your daughter?", "Sunniva is 34, not 26"),
+        ("Odd? He is the older one, and he never lets me forget it.", "Who's older, you or your brother?", "Odd is younger"),
+        ("Sunniva? Not often. It is a long way to come from Oslo, and the school does not spare her.", "Does your daughter visit much?", "Sunniva is in Bergen, not Oslo"),
+        ("Eirik is doing well. He's a nurse now, can you believe it.", "How's your son?", None),
+    ],
+)
+def test_a_slip_about_a_named_person_contradicts_the_facts(ledger, reply, question, what):
+    value, conflicts = score(ledger, reply, question)
+    if what is None:  # Sunniva asked about with Ragnhild: two people, so no one is resolved; Eirik's facts name no job
+        assert value == 0.0
+        return
+    assert value >= 0.8
+    assert any(what in c.reason for c in conflicts), [c.reason for c in conflicts]
+    assert conflicts[0].message().startswith("factual:")
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Sunniva teaches at the school in Bergen, year threes. She loves them.", "What does your daughter do?"),
+        ("Ragnhild worked nights on the ward for thirty years.", ""),
+        ("Sunniva is thirty-four and still calls me every Sunday.", ""),
+        ("Sunniva thinks she is thirty, but she is thirty-four.", ""),
+        ("Sunniva wanted to be a nurse once, before the teaching.", ""),
+        ("Sunniva married a fisherman, of all things.", ""),
+        ("Sunniva is in Oslo for the weekend, visiting friends.", ""),
+        ("Odd is the younger one. Always was, always will be.", ""),
+        ("Sunniva? She is the chef in this house when she visits, not me.", ""),
+    ],
+)
+def test_what_fits_the_facts_or_is_not_a_claim_about_them_is_no_conflict(ledger, reply, question):
+    value, conflicts = score(ledger, reply, question)
+    assert value < 0.5, [c.message() for c in conflicts]
+
+
+def test_a_conflict_about_a_named_person_names_the_fact_it_breaks(ledger):
+    _value, conflicts = score(ledger, "Sunniva is twenty-six.", "How old is your daughter?")
+    message = conflicts[0].message()
+    assert "Sunniva is twenty-six" in message and "schoolteacher in Bergen" in message and "34" in message
+
+
+# ------------------------------------------------------------ own age, origin
+def test_old_counting_in_scores():
+    assert words_to_digits("threescore and ten") == "70"
+    assert words_to_digits("three score years and three") == "63"
+    assert words_to_digits("Fourscore come Candlemas") == "80 come Candlemas"
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Seventy-six. I'm sixty-five and he still calls me the baby.", "How old is your brother?"),  # "calls me" only reports the second part
+        ("yes pls i'm almost thirty, i can't do these long days anymore like when i was young.", ""),  # a past part later on
+        ("You may. Threescore come Candlemas, and too old by half.", "How old are you, if I may ask?"),
+        ("Good shape! Sior, at sixty-three I still carry the pipe longer than any young man.", ""),
+        ("I'm a grown woman of twenty-seven, Ma.", ""),
+    ],
+)
+def test_own_age_in_more_forms(ledger, reply, question):
+    value, conflicts = score(ledger, reply, question)
+    assert value >= 0.75 and conflicts[0].claim.slot == "age", [c.message() for c in conflicts]
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Sunday is for family — sometimes we drive up to Stavanger to see my aunt, that's where I grew up.", ""),
+        ("Seldom. 'Tis a long day's jolting back to Bergen, and my knees hate the road.", "Do you ever go back?"),
+        ("Yeah, every Christmas. Mum's still in the same house in Bergen, five minutes from the harbour.", "Do you get back home much?"),
+        ("Cold. Dark. Good. In Bergen we had the fish racks down by the harbour.", "What was it like growing up up north?"),
+    ],
+)
+def test_origin_in_more_forms(ledger, reply, question):
+    value, conflicts = score(ledger, reply, question)
+    assert value >= 0.5 and conflicts[0].claim.slot == "hometown", [c.message() for c in conflicts]
+
+
+@pytest.mark.parametrize(
+    ("facts", "reply", "question"),
+    [
+        ({"hometown": "Campinas, São Paulo state, Brazil"}, "my mãe has a hair salon in campinas, the salon ladies raised me", ""),
+        ({"hometown": "St Just in Penwith, Cornwall"}, "Two-and-fifty year. Born the year after Waterloo, while folk were still ringing the bells.", ""),
+        ({"pet": "Rusty, a male red kelpie, 4"}, "Everyone at pony club knows Rusty. Half the fun is riding round with Rusty, a different horse every hour.", ""),
+        ({"children": "two: son Josiah (20) and daughter Ruth (13)"}, "My boy Jos ships as boatsteerer on the Perseverance.", "Have you children?"),
+        ({"age": "46"}, "So I'm four years a widow, and the house pays its own way now.", ""),
+        ({"hometown": "Scranton, Pennsylvania", "age": "52"}, "I'm fifty-two. I go back maybe once a year, and that is plenty.", "Do you ever miss home?"),
+    ],
+)
+def test_nouns_times_nicknames_and_hedges_are_not_contradictions(facts, reply, question):
+    ledger = ClaimLedger(facts, "", "Pat Doe")
+    value, conflicts = score(ledger, reply, question)
+    assert value < 0.5, [c.message() for c in conflicts]
+
+
+def test_a_frequency_hedge_is_not_a_hypothetical():
+    ledger = ClaimLedger({"hometown": "Scranton, Pennsylvania"}, "", "Pat Doe")
+    value, conflicts = score(ledger, "Sometimes. I go back to Seattle maybe once a year, eat a pierogi, remember why I left.", "Do you ever miss home?")
+    assert value >= 0.5 and conflicts[0].claim.attrs["place"] == "seattle"
