@@ -166,3 +166,73 @@ def test_a_frequency_hedge_is_not_a_hypothetical():
     ledger = ClaimLedger({"hometown": "Scranton, Pennsylvania"}, "", "Pat Doe")
     value, conflicts = score(ledger, "Sometimes. I go back to Seattle maybe once a year, eat a pierogi, remember why I left.", "Do you ever miss home?")
     assert value >= 0.5 and conflicts[0].claim.attrs["place"] == "seattle"
+
+
+# ------------------------------------------------------------------ v11 forms
+FAMILY = {
+    "age": "71",
+    "hometown": "Hammerfest, Finnmark",
+    "partner": "wife Kamala, a paediatrician at the district hospital",
+    "children": "two: daughter Lakshmi (44, surgeon in Chennai) and son Arjun (9)",
+    "siblings": "eldest of three: brother Rab (23, police officer in Fargo), sister Jessie (19)",
+    "pet": "Admiral, a one-eyed ginger tom cat",
+}
+
+
+@pytest.fixture(scope="module")
+def family():
+    return ClaimLedger(FAMILY, "", "Pat Doe")
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "slot"),
+    [
+        ("yeah someday. rab's gonna cry at the wedding, he acts all tough guy firefighter but he's soft", "marriage?", "other:kinjob"),
+        ("Yes, Lakshmi's boy. Since her posting moved to Mumbai it has become difficult to visit.", "Is Arjun Lakshmi's son?", "other:kinplace"),
+        ("Arjun? Ei, he's in the under-17 team now — fifteen already, tall like a palm tree.", "Does Arjun play football?", "other:kinage"),
+        ("Protective? Ha. She's the aulder wan, by rights she should be lookin' efter me.", "You sound like the protective big sister.", "other:kinorder"),
+        ("Ha, that old black villain? Last week he had a whole pilchard off the plate.", "Tell me one more thing about Admiral?", "other:petcolour"),
+        ("Plenty. I am not even seventy yet, and my doctor says my heart is like a diesel.", "You've got time, right?", "age"),
+        ("My coffin? At fifty-two a man has to start thinking, eh.", "", "age"),
+        ("I do of course. Out to Bergen most Sundays, to the street I grew up on.", "Do you ever go back north?", "hometown"),
+        ("Ma mammy. Back in Bergen when we'd nothin', she could make a penny do the work of three.", "Where did you learn that?", "hometown"),
+        ("LMAO sorry. nah my family's all back in bergen, my parents and my brother.", "do you have family up there?", "hometown"),
+    ],
+)
+def test_more_slips_the_ledger_reads(family, reply, question, slot):
+    value, conflicts = score(family, reply, question)
+    assert value >= 0.5 and conflicts[0].claim.slot == slot, [c.message() for c in conflicts]
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Lakshmi is the elder, very strict with her patients, stricter with her father.", "Do you have kids?"),  # a surgeon has patients
+        ("Kamala is wonderful with her patients. Forty years at that hospital.", ""),
+        ("Rab married a nurse from Dundee, and Jessie's still at home.", ""),  # his wife's job, not his
+        ("They still think their teacher is cool, says Jessie.", ""),
+        ("This? This is my basket, my bird. No, no, my bird, forgive me, I'm tired.", ""),  # a term of address
+        ("Sure he was from here, born in Stavanger, and drove the buses for thirty-one years.", "What brought Mick here?"),  # his birthplace
+        ("THE RENT. my salary is small and the rent is like we live in paris.", ""),  # a comparison
+        ("Thirty-eight years, my dear. I joined in 1975, twenty-two years old and thin like a signal post.", "How long were you on the railways?"),
+        ("Admiral? Fat ginger lump, asleep on the wall.", "How's the cat?"),
+    ],
+)
+def test_more_things_that_are_not_contradictions(reply, question):
+    ledger = ClaimLedger(FAMILY, "", "Pat Doe", "He joined the railways in 1975 and served thirty-eight years.")  # a counted detail
+    value, conflicts = score(ledger, reply, question)
+    assert value < 0.5, [c.message() for c in conflicts]
+
+
+def test_the_persona_s_place_among_siblings_sets_theirs():
+    kin = kin_of({"siblings": "youngest of four: Bríd (lives in Ennis), Maura, Pádraig (in Kilkee)"})
+    assert {k.order for k in kin.values()} == {"older"}
+    kin = kin_of(FAMILY)
+    assert kin["rab"].order == kin["jessie"].order == "younger"
+
+
+def test_who_writes_in_lowercase():
+    from drifttui.drift.text import writes_lowercase
+
+    assert writes_lowercase("LMAO sorry. nah my family's all back in bismarck, I go home at christmas")
+    assert not writes_lowercase("My family is in Bismarck.")

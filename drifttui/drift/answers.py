@@ -35,7 +35,7 @@ from drifttui.drift.kin import Kin, kin_claims, kin_from_facts
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
 from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
 from drifttui.drift.places import canonical_place, is_common, lookup, places_compatible
-from drifttui.drift.text import content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
+from drifttui.drift.text import content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits, writes_lowercase
 
 ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
@@ -67,7 +67,7 @@ Q_SLOTS: dict[str, re.Pattern[str]] = {
 ORIGIN_CUE = re.compile(r"\b(?:born|raised|grew up|growing up|brought up|reared|hatched|hometown|home town|childhood|originally|native)\b|\b(?:I am|we are|I come|we come|I hail|I was|we were)\s+(?:\w+\s+){0,2}from\b", re.I)
 HOME_CUE = re.compile(r"\b(?:I|we) (?:\w+ ){0,2}(?:live|lives|living|settled|moved (?:here|to)|stay)\b|\b(?:I|we) (?:\w+ ){0,2}(?:bought|rent|own) (?:a|the|our|my) (?:house|flat|place|home|cottage|apartment)\b|\bhere in\b|\b(?:my|our) (?:house|flat|apartment|home|place|cottage|terrace)\b|\bhome (?:now|these days)\b", re.I)
 RETURN_CUE = re.compile(r"\b(?:I|we)\s+(?:\w+\s+){0,2}?(?:go|get|going|went|come|came|fly|flew|head|drive|drove|pop)\s+(?:back|home)\s+(?:up\s+|down\s+|over\s+)?to\s+$|\bback home (?:in|to)\s+$", re.I)
-FAMILY_STILL = re.compile(r"\b(?:mum|mom|mam|mama|ma|mother|dad|father|parents|folks|family|gran|nan|granny)(?:'s| is| are)? still (?:[\w'’]+ ){0,5}?(?:in|at) $", re.I)
+FAMILY_STILL = re.compile(r"\b(?:mum|mom|mam|mama|ma|mother|dad|father|parents|folks|family|gran|nan|granny)(?:'s| is| are)? (?:all |both )?(?:still (?:[\w'’]+ ){0,5}?(?:in|at)|back (?:home )?in) $", re.I)
 """Before the place the persona's family still lives, answering a question about home ("Mum's still in the same house in Byron")."""
 BACK_TO = re.compile(r"\b(?:back|home) (?:up |down |over )?to\s+$", re.I)
 """Before a place the persona goes back to, answering a question about going home ("a long day's jolting back to Whitby")."""
@@ -88,6 +88,8 @@ _LIKE_ADV = r"(?:(?:\w+ly|not|never|no longer|lowkey|low key|highkey|kinda|kind 
 LIKE_VERB_RE = re.compile(rf"\bI {_LIKE_ADV}(?P<verb>{POSITIVE}|{NEGATIVE})\b", re.I)
 _POSITIVE_RE = re.compile(POSITIVE, re.I)
 
+AGE_UNIT_AFTER = re.compile(r"\s*(?:old|young|of age)\b", re.I)
+"""After "N years": an age ("22 years old"), not a counted detail."""
 TIME_WORDS = frozenset("ago back now since last later old year month week day time long first still".split())
 
 COUNTED_UNITS = re.compile(r"(?P<n>\d{1,4})(?:\s+|-)(?P<unit>seats?|tables?|rooms?|beds?|staff|employees|chairs?|stools?|years|year|books|titles|novels|albums|kids|children|sheep|ewes|cows|horses|acres|miles|trucks|rigs|boats|restaurants|shops|stores|seasons|marathons|medals|languages|tattoos|patients|students|cases|films|records|songs|games|wins|titles)\b", re.I)
@@ -174,7 +176,8 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
             for pet in attrs.get("pets") or []:
                 if pet.get("name"):
                     found = breeds_in(str(attrs.get("raw", "")))
-                    anchors.pet_names[pet["name"].lower()] = {**pet, "breed": found[0] if found and len([p for p in attrs.get("pets") or [] if p.get("name")]) == 1 else None}
+                    single = len([p for p in attrs.get("pets") or [] if p.get("name")]) == 1
+                    anchors.pet_names[pet["name"].lower()] = {**pet, "breed": found[0] if found and single else None, "colours": colours_in(str(attrs.get("raw", ""))) if single else frozenset()}
         elif fact.slot in ("children", "siblings", "partner"):
             for name in attrs.get("names") or []:
                 anchors.kin_names[name.lower()] = fact.slot
@@ -199,6 +202,8 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
     story = words_to_digits(fold_quotes(" ".join([backstory or "", *(str(f.attrs.get("raw", "")) + "." for f in facts if f.turn is None and f.slot in ("job", "other:home", "other:workplace") or str(f.slot).startswith("other:"))])))
     for sentence in sentences(story):
         for m in COUNTED_UNITS.finditer(sentence):
+            if AGE_UNIT_AFTER.match(sentence[m.end() :]):
+                continue
             unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
             context = _stems(_clause_at(sentence, m.start())) - {_stem(m.group("unit").lower()), m.group("n")}
             if len(context) < 2:  # "since 1872 (22 years)": the bracket's sentence says what was counted
@@ -423,7 +428,9 @@ def _inside_name(sentence: str, start: int, end: int) -> bool:
 ORIGIN_AFTER = re.compile(
     r"\W*(?:born|bred|raised|lad|lass|girl|boy|native)\b|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) (?:was|were) (?:born|raised|bred|reared)\b"
     r"|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) grew up\b"
-    r"|[^.;!?,]{0,50}[,—–-]\s*(?:that's|that is|thats|which is|that was) where (?:I|we) (?:grew up|was born|were born|was raised|was bred)\b",
+    r"|[^.;!?,]{0,50}[,—–-]\s*(?:that's|that is|thats|which is|that was) where (?:I|we) (?:grew up|was born|were born|was raised|was bred)\b"
+    r"|[^.;!?]{0,50}?\bto the (?:street|house|road|town|village|farm|estate|flat|terrace) (?:I|we) (?:grew up|was born|were born|was raised|were reared|was reared) (?:on|in|at)\b"
+    r"|,?\s+when (?:I|we)(?:\s+(?:was|were|had)|['’]d) (?:a |an |\w+ )?(?:kid|kids|child|children|girl|girls|boy|boys|wee|young|small|little|nothin|nothing|bairns|weans)\b",
     re.I,
 )
 """Words after a place that make it the speaker's origin ("Whyalla, where I grew up", "Trowbridge be where I were born")."""
@@ -449,7 +456,10 @@ def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first
         if (RETURN_CUE.search(before) and ("hometown" in asked or first)) or ("hometown" in asked and first and BACK_TO.search(before)):
             out.add("hometown", key, quote, is_negated(before + " " + surface), place=key, surface=surface, near=True, strength=0.7, explicit=True)
             return
-        if "hometown" in asked and FAMILY_STILL.search(before):
+        if re.search(r"\b(?:like|than)\s+(?:I|we)\b[^,.;!?]*$", before, re.I):
+            continue  # "the rent is like we live in Paris": a comparison
+        family = FAMILY_STILL.search(before)
+        if family and ("hometown" in asked or "back" in family.group(0).lower()):
             out.add("hometown", key, quote, is_negated(before + " " + surface), place=key, surface=surface, near=True, strength=0.65, explicit=False)
             return
         after = sentence[end:]
@@ -461,6 +471,8 @@ def _places(sentence: str, e: str, quote: str, out: _Out, asked: set[str], first
         local_origin = bool(ORIGIN_AFTER.match(after)) or bool(
             re.search(r"(?:\b(?:born|raised|grew up|growing up|brought up|hatched)\b|\b(?:as|like every|like any) (?:a )?(?:boy|girl|kid|child|lad|lass|youngster|young fella|nipper)s?\b|\b(?:I am|we are|I come|we come|I hail|originally)\s+from\b)(?:\s+[\w'’]+){0,6}\s+(?:in|on|at|near|outside|around|of)?\s*$", before, re.I)
         )
+        if local_origin and re.search(r"\b(?:he|she|they)\b", before, re.I) and not FIRST_PERSON.search(before):
+            continue  # "Sure he was from here, born in St Mary's Park": someone else's birthplace
         slot = None
         if local_origin or origin and "hometown" in asked:
             slot = "hometown"
@@ -551,6 +563,33 @@ def _pets(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, about:
         kind = SPECIES_VERBS.get(word) or (SPECIES_VERBS.get(word + "g") if word.endswith("in") else None)  # "purrin' away"
         if kind:
             out.add("pet", f"{kind} {name.lower()}", quote, False, species=SPECIES.get(kind, "bird" if kind in ("owl", "raven") else kind), kind=kind, name=name, bound=True, strength=0.65)
+            return
+
+
+COLOUR_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(g.split(","))
+    for g in ("ginger,orange,red,marmalade,rust,copper", "grey,gray,blue,silver,slate", "brown,chocolate,tan,chestnut,liver,bay,sandy,fawn", "black,jet", "white,cream", "golden,yellow,blonde,fawn,sandy")
+)
+"""Pet colours that can describe the same coat ("ginger" and "orange"); tabby, brindle, spotted and the like go with anything."""
+_COLOUR_WORD = re.compile(r"\b(" + "|".join(sorted({c for g in COLOUR_GROUPS for c in g}, key=len, reverse=True)) + r")\b", re.I)
+
+
+def colours_in(text: str) -> frozenset[str]:
+    """The coat colours a pet description names ("a one-eyed ginger tom" → {ginger})."""
+    return frozenset(m.group(1).lower() for m in _COLOUR_WORD.finditer(text))
+
+
+def _pet_colour(sentence: str, out: _Out, anchors: Anchors, about: dict[str, Any] | None) -> None:
+    """A named pet given a coat it does not have ("that old black villain" of a ginger tom)."""
+    low = sentence.lower()
+    pet = next((p for n, p in anchors.pet_names.items() if re.search(rf"\b{re.escape(n)}\b", low)), about)
+    if pet is None or not pet.get("colours") or _OTHER_ANIMAL.search(sentence):
+        return
+    for m in re.finditer(rf"\b(?:old|little|big|fat|lazy|great|scruffy|mangy|sleek|skinny|handsome|wee|daft|)\s*{_COLOUR_WORD.pattern}\s+(?:and\s+\w+\s+)?(?:villain|devil|rascal|beast|thing|cat|dog|tom|boy|girl|fellow|fella|lump|monster|menace|hound|mutt|moggy|puss|coat|fur)\b", sentence, re.I):
+        said = m.group(1).lower()
+        fits = any(said in g and pet["colours"] & g for g in COLOUR_GROUPS) or said in pet["colours"]
+        if not fits and not is_negated(sentence[: m.end()]):
+            out.add("other:petcolour", f"{pet['name']} {said}", sentence, False, being=pet["name"], kind=said, expected="/".join(sorted(pet["colours"])), source=pet["name"], what=f"{pet['name']} is {'/'.join(sorted(pet['colours']))}, not {said}", strength=0.75)
             return
 
 
@@ -725,6 +764,8 @@ def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> N
     for m in COUNTED_UNITS.finditer(e):
         unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
         n = int(m.group("n"))
+        if AGE_UNIT_AFTER.match(e[m.end() :]):
+            continue  # "twenty-two years old": an age, not a count
         context = (_stems(_clause_at(e, m.start())) | _stems(question)) - {_stem(m.group("unit").lower()), m.group("n")}
         if re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|roughly|some|like)\s*$", e[: m.start()], re.I):
             continue
@@ -751,7 +792,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
     question = fold_quotes(question or "")
     asked = anchors.question_slots(question)
     out = _Out(turn, [], make)
-    lowercase_writer = not any(c.isupper() for c in text)
+    lowercase_writer = writes_lowercase(text)
     about_pet = None
     named: list = []
     if "pet" in asked:
@@ -760,6 +801,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         yours = yours or re.search(r"\b(?:any|got|have|keep) (?:\w+ )?(?:pets?|animals?)\b", question, re.I)
         about_pet = named[0] if named else (next(iter(anchors.pet_names.values())) if len(anchors.pet_names) == 1 and yours else None)
     named_in_question = about_pet is not None and bool(named)
+    about_pet_at_start = about_pet
     people = frozenset([*anchors.pet_names, *anchors.kin_names])
     sents: Sequence[str] = sentences(fold_quotes(text))
     _partner_alive(fold_quotes(text), sents[0] if sents else text, out, anchors)
@@ -792,5 +834,8 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _likes(e, sentence, out, anchors, question, kept < 3)
         _counts(e, sentence, out, anchors, question if first else "")
         del n_before
+    first_pet = about_pet_at_start
+    for index, sentence in enumerate(sents):  # questions too: "Ha, that old black villain?"
+        _pet_colour(sentence, out, anchors, first_pet if index < 3 or named_in_question else None)
     kin_claims(text, question, anchors.kin, lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs))
     return out.claims

@@ -72,7 +72,7 @@ from drifttui.drift.patterns import (
     TURNING,
 )
 from drifttui.drift.places import canonical_place, is_city, is_common
-from drifttui.drift.text import STOPWORDS, content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
+from drifttui.drift.text import STOPWORDS, content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits, writes_lowercase
 
 SLOTS = ("name", "age", "species", "city", "hometown", "job", "pet", "partner", "children", "siblings", "likes", "dislikes", "count")
 """Fact slots a claim can be about. ``count`` is how many of something the speaker has ("my two apprentices",
@@ -115,7 +115,7 @@ class Claim:
 
 def _strength_for_case(text: str) -> bool:
     """True if the writer uses no capital letters at all (then names and places are written lowercase)."""
-    return not any(c.isupper() for c in text)
+    return writes_lowercase(text)
 
 
 def _resolve_place(phrase: str, lowercase_writer: bool) -> tuple[str | None, str]:
@@ -326,8 +326,8 @@ def _home_mention(e: str, quote: str, ctx: _Ctx) -> None:
         return
     for m in re.finditer(rf"\b(?:in|of) (?:the (?:middle|heart|centre|center|outskirts|suburbs) of )?{PLACE}", e, re.I):
         before = e[max(0, m.start() - 30) : m.start()].lower()
-        if re.search(r"\b(?:from|visit|visiting|trip|near|to)\s*$", before):
-            continue
+        if re.search(r"\b(?:from|visit|visiting|trip|near|to)\s*$", before) or re.search(r"\b(?:like|than)\s+(?:I|we)\b[^,.;!?]*$", before, re.I):
+            continue  # a visit, or a comparison ("the rent is like we live in Paris")
         place, surface = _resolve_place(m.group("place"), ctx.lowercase_writer)
         if place is not None and is_city(place):
             ctx.add_at(m, "city", place, quote, is_negated(e[: m.start("place")] + " " + surface), place=place, surface=surface, strength=0.6)
@@ -351,7 +351,11 @@ def _age(e: str, quote: str, ctx: _Ctx) -> None:
             turning = "turning" in pattern.groupindex and m.group("turning")
             if turning:
                 lo = n - 1
-            ctx.add_at(m, "age", str(n), quote, is_negated(e[m.start() : m.end(1)]), lo=lo, hi=n)
+            negated = is_negated(e[m.start() : m.end(1)])
+            if negated and re.search(r"\bnot (?:even|quite|yet)\b", m.group(0), re.I) or negated and re.match(r"\s+yet\b", e[m.end(1) :], re.I):
+                ctx.add_at(m, "age", f"under {n}", quote, False, lo=max(3, n - 15), hi=n - 1, strength=0.8)  # "I'm not even seventy yet"
+                continue
+            ctx.add_at(m, "age", str(n), quote, negated, lo=lo, hi=n)
     for m in DECADE_RE.finditer(e):
         base = DECADES[m.group(2).lower()]
         part = (m.group(1) or "").lower()
@@ -406,6 +410,10 @@ def _places(e: str, quote: str, ctx: _Ctx) -> None:
                 place, surface = _resolve_place(m.group("place"), ctx.lowercase_writer)
                 if place is None:
                     continue
+                if not re.search(r"\bI\b", m.group(0)) and re.search(r"\b(?:he|she|they)\b", e[: m.start()], re.I) and not re.search(r"\b(?:I|me|my)\b", e[: m.start()]):
+                    continue  # "Sure he was from here, born in St Mary's Park": someone else's birthplace
+                if re.search(r"\b(?:like|than)\s+$", e[: m.start()], re.I):
+                    continue  # "the rent is like we live in Paris": a comparison
                 negated = is_negated(e[: m.start("place")] + " " + surface)
                 explicit = slot == "hometown" and bool(re.search(r"\b(?:born|grew up|raised|reared|brought up)\b", m.group(0), re.I))
                 ctx.add_at(m, slot, place, quote, negated, place=place, surface=surface, explicit=explicit)
@@ -429,6 +437,10 @@ def _job(e: str, quote: str, ctx: _Ctx) -> None:
         ctx.add_at(m, "job", "left " + " ".join(obj), quote, False, quit=" ".join(obj), strength=0.8)
 
 
+VOCATIVE_BEFORE = re.compile(r"(?:[,!?;:—–]\s*|\b(?:yes|no|ah|oh|well|now|come|there|thanks|thank you)\s+)my\s+$", re.I)
+"""Before "my bird", "my duck", "my lamb" used to address someone."""
+
+
 def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
     seen: set[tuple[str, str]] = set()
     for pattern in PET_PATTERNS:
@@ -441,6 +453,8 @@ def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
                 # "my cat is Luna." names it; "my cat is Siamese", "my dog is Happy when…" do not
                 if name.lower() in NOT_PET_NAMES or not re.match(r"\s*(?:[,.!?;…)]|$|and\b)", e[m.end() :]):
                     name = None
+            if not name and VOCATIVE_BEFORE.search(e[: m.start("species")]) and re.match(r"\s*(?:[,!?.;…]|$)", e[m.end("species") :]):
+                continue  # "No, no, my bird, forgive me": a term of address, not a pet
             key = (species, (name or "").lower())
             if key in seen:
                 continue

@@ -407,7 +407,7 @@ class ClaimLedger:
         """Every contradiction of ``claims`` with the facts or with ``earlier`` (consistent) claims."""
         out: list[Conflict] = []
         for claim in claims:
-            if claim.slot in ("other:being", "other:count", "other:kinplace") or claim.slot.startswith("other:kin"):
+            if claim.slot in ("other:being", "other:count", "other:kinplace") or claim.attrs.get("what"):
                 source = str(claim.attrs.get("source", ""))
                 ref = Claim(claim.slot, str(claim.attrs.get("expected")), source, None, False, {"key": "backstory", "raw": _short(source)})
                 what = (

@@ -24,7 +24,7 @@ from typing import Any
 from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, OCCUPATION_GROUPS, OCCUPATIONS
 from drifttui.drift.patterns import HYPOTHETICAL, REPORTED
 from drifttui.drift.places import places_compatible, resolve
-from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits
+from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits, writes_lowercase
 
 FEMALE = frozenset({"wife", "girlfriend", "daughter", "sister", "mother", "mum", "fiancee", "missus"})
 MALE = frozenset({"husband", "boyfriend", "son", "brother", "father", "dad", "fiance"})
@@ -34,7 +34,7 @@ KIN_WORDS = {
     "siblings": ("brother", "sister", "sibling", "twin"),
 }
 OLDER, YOUNGER = "older", "younger"
-_ORDER_WORDS = {"older": OLDER, "elder": OLDER, "big": OLDER, "oldest": OLDER, "eldest": OLDER, "younger": YOUNGER, "little": YOUNGER, "baby": YOUNGER, "youngest": YOUNGER, "kid": YOUNGER}
+_ORDER_WORDS = {"older": OLDER, "elder": OLDER, "aulder": OLDER, "big": OLDER, "oldest": OLDER, "eldest": OLDER, "younger": YOUNGER, "little": YOUNGER, "baby": YOUNGER, "youngest": YOUNGER, "kid": YOUNGER}
 
 _CAP_WORD = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 _NOT_NAMES = frozenset(
@@ -151,9 +151,14 @@ def kin_from_facts(facts: Iterable[Any]) -> dict[str, Kin]:
             kind = kind_m[-1].lower() if kind_m else (kinds[0] if len(set(kinds)) == 1 else None)
             order = None
             if fact.slot == "siblings":
+                own = re.match(r"\W*(?:the\s+)?(eldest|oldest|youngest)\s+of\b[^:;,]*[:;,]?", raw, re.I)  # "eldest of three: brother Rab…" is the persona's place
+                if own and prefix.startswith(raw[: own.end()]):
+                    prefix = prefix[own.end() :]
                 words = lambda t: [_ORDER_WORDS[w.lower()] for w in re.findall(r"\b(" + "|".join(_ORDER_WORDS) + r")\b", t, re.I) if w.lower() != "kid"]  # noqa: E731
                 said = words(prefix) or words(segment)
                 order = said[0] if said and len(set(said)) == 1 else None
+                if order is None and own:
+                    order = YOUNGER if own.group(1).lower() in ("eldest", "oldest") else OLDER
             if previous is not None and re.fullmatch(r"\s*(?:,|and|&)\s*", prefix):
                 kind, order = kind or previous.kind, order or previous.order  # "two older brothers, Jordie and Cal"
             kin = previous = Kin(name, fact.slot, kind, _occupations_in(segment), _age_in(segment), order, str(fact.attrs.get("raw", "")), _place_in(segment))
@@ -173,15 +178,20 @@ def _compatible(said: str, occupations: tuple[str, ...]) -> bool:
 
 _OCC_ALT = "|".join(sorted((re.escape(o) for o in OCCUPATIONS if o not in AMBIGUOUS_OCCUPATIONS), key=len, reverse=True))
 _SCHOOL_YEARS = r"(?:ones|twos|threes|fours|fives|sixes|sevens|eights|nines|tens|\d{1,2}s)"
-DOMAIN_CUES: dict[str, re.Pattern[str]] = {
-    "teacher": re.compile(
-        rf"\b(?:classroom|pupils|lesson plans|a class of \d+|her class|his class|year {_SCHOOL_YEARS}|(?:teaches|taught|teaching) (?:at|in) (?:the |a )?(?:\w+ )?(?:school|college|primary|secondary|academy))\b",
-        re.I,
+DOMAIN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (
+        re.compile(
+            rf"\b(?:classroom|(?:her|his) pupils|lesson plans|a class of \d+|her class|his class|year {_SCHOOL_YEARS}|(?:teaches|taught|teaching) (?:at|in) (?:the |a )?(?:\w+ )?(?:school|college|primary|secondary|academy))\b",
+            re.I,
+        ),
+        ("teacher", "professor", "tutor", "headteacher"),
     ),
-    "nurse": re.compile(r"\b(?:on the wards?|(?:her|his) patients|(?:nights|shifts?) on the ward)\b", re.I),
-    "paramedic": re.compile(r"\b(?:in the ambulance|on the ambulances?|call-?outs)\b", re.I),
-}
-"""Words that give away someone's job without naming it ("thirty years in front of a classroom")."""
+    (re.compile(r"\b(?:on the wards?|(?:her|his) patients|(?:nights|shifts?) on the ward)\b", re.I), ("nurse", "doctor", "dentist", "vet", "therapist", "pharmacist", "paramedic", "surgeon", "midwife")),
+    (re.compile(r"\b(?:in the ambulance|on the ambulances?|call-?outs)\b", re.I), ("paramedic", "driver", "doctor")),
+    (re.compile(r"\b(?:her|his) (?:salon|hair salon)\b", re.I), ("hairdresser", "barber", "beautician")),
+    (re.compile(r"\b(?:her|his) (?:restaurant|bistro|café|cafe)\b", re.I), ("chef", "cook", "waiter", "manager", "baker")),
+)
+"""Words that give away someone's job without naming it ("thirty years in front of a classroom"), and the jobs they fit."""
 _UNREAL = re.compile(r"\b(?:wants?|wanted|hopes?|hoped|plans?|planned|dreams?|dreamed|dreamt|thinking of|trained|training|studying|before|until|instead|rather than|like a|as if)\b", re.I)
 _VISIT = re.compile(r"[^.;!?]{0,30}?\b(?:for the (?:weekend|week|day|night|holidays?|summer)|visiting|on holiday|on a trip|this week|today|tonight|at the moment|for work)\b", re.I)
 """After a place: a visit, not where someone lives."""
@@ -196,12 +206,15 @@ def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
         return named.pop()
     if named:
         return None
-    for slot, words in KIN_WORDS.items():
-        m = re.search(r"\b(?:your|ur|ya|yer)\s+(?:\w+\s+)?(" + "|".join(words) + r")\b", q, re.I)
-        if m:
-            word = m.group(1).lower()
-            people = {k for k in kin.values() if k.slot == slot and (k.kind in (None, word) or word in ("partner", "kid", "child", "twin", "sibling", "spouse", "other half"))}
-            return people.pop() if len(people) == 1 else None
+    for possessive in (r"(?:your|ur|ya|yer)\s+(?:\w+\s+)?", ""):  # "your wife"; else a bare "big sister" when there is one sister
+        for slot, words in KIN_WORDS.items():
+            m = re.search(r"\b" + possessive + "(" + "|".join(words) + r")\b", q, re.I)
+            if m:
+                word = m.group(1).lower()
+                people = {k for k in kin.values() if k.slot == slot and (k.kind in (None, word) or word in ("partner", "kid", "child", "twin", "sibling", "spouse", "other half"))}
+                if not possessive:
+                    people = {k for k in people if k.kind == word}
+                return people.pop() if len(people) == 1 else None
     return None
 
 
@@ -220,7 +233,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
         return
     current = _asked_about(question or "", kin)
     reported: set[tuple[str, str]] = set()
-    lowercase_writer = not any(c.isupper() for c in text)
+    lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
     for sentence in sentences(fold_quotes(text)):
         named = {k for alias, k in kin.items() if re.search(rf"\b{re.escape(alias)}\b", sentence, re.I if lowercase_writer else 0) or re.search(rf"\b{re.escape(k.name)}\b", sentence)}
@@ -251,6 +264,31 @@ def _unreal(prefix: str, reported: bool = True) -> bool:
     return bool(HYPOTHETICAL.search(part) or _UNREAL.search(part) or (reported and REPORTED.search(part)) or is_negated(prefix + " x"))
 
 
+def _about_subject(e: str, at: int, subject: str, kin: Kin, first: bool) -> bool:
+    """Is the nearest person before position ``at`` the subject (or no one, in the answer's first sentence)?"""
+    refs = list(_PERSON_REF.finditer(e[:at]))
+    nearest = refs[-1].group(0) if refs else None
+    return bool((nearest is not None and re.fullmatch(subject, nearest)) or (nearest is None and first) or re.search(rf"\b(?i:{re.escape(kin.name)})\b", e[:at]) and nearest is None)
+
+
+_OBJECT_BEFORE = re.compile(r"\b(?:married|marry|marrying|to|with|for|met|meet|dating|dates|like|than|as|from|by|saw|sees|see|called|call|a friend|friends with)\s+(?:an?\s+|the\s+|some\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _loose_occupations(e: str, subject: str, first: bool) -> list[str]:
+    """Occupation nouns in a clause whose nearest person is the subject ("he acts all tough guy firefighter"), not as an object ("she married a nurse")."""
+    found = []
+    for m in re.finditer(rf"\b(?P<occ>{_OCC_ALT})s?\b", e, re.I):
+        clause_start = max(e.rfind(c, 0, m.start()) for c in ",;:—–(")
+        clause = e[clause_start + 1 : m.start()]
+        refs = list(_PERSON_REF.finditer(clause))
+        if not refs or not re.fullmatch(subject, refs[-1].group(0)) or _OBJECT_BEFORE.search(clause) or _unreal(clause):
+            continue
+        if re.search(r"\b(?:their|your|my|our|the|every|other|no|any)\s+(?:[\w-]+\s+)?$", clause, re.I):
+            continue  # "they still think their teacher is cool": someone else
+        found.append(m.group("occ").lower())
+    return found
+
+
 def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, str, str]]:
     """``(kind, what was said, what the facts say)`` for each thing ``e`` says of ``kin`` against the facts."""
     out: list[tuple[str, str, str]] = []
@@ -259,16 +297,16 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, 
         for m in re.finditer(rf"{subject}\s*(?:is|was|has been|had been|works as|worked as|became|,)\s+(?:now\s+|still\s+|just\s+)?an?\s+(?:[\w-]+\s+){{0,2}}?(?P<occ>{_OCC_ALT})\b", e):
             if not _unreal(e[: m.start("occ")]):
                 said.append((m.group("occ").lower(), m.group(0)))
-        for occ, cue in DOMAIN_CUES.items():
+        for occ in _loose_occupations(e, subject, first):
+            said.append((occ, occ))
+        for cue, fits in DOMAIN_CUES:
             for m in cue.finditer(e):
-                refs = list(_PERSON_REF.finditer(e[: m.start()]))
-                nearest = refs[-1].group(0) if refs else None
-                ok = (nearest is not None and re.fullmatch(subject, nearest)) or (nearest is None and first) or re.search(rf"\b(?i:{re.escape(kin.name)})\b", e[: m.start()])
-                if ok and not _unreal(e[: m.start()], reported=False):
-                    said.append((occ, m.group(0)))
+                if _about_subject(e, m.start(), subject, kin, first) and not _unreal(e[: m.start()], reported=False):
+                    said.append((fits, m.group(0)))
         for occ, cue in said:
-            if not _compatible(occ, kin.occupations):
-                out.append(("job", occ, f"{kin.name} is a {' / '.join(kin.occupations)}, not a {occ} (\"{cue.strip()}\")"))
+            fits = occ if isinstance(occ, tuple) else (occ,)
+            if not any(_compatible(o, kin.occupations) for o in fits):
+                out.append(("job", fits[0], f"{kin.name} is a {' / '.join(kin.occupations)}, not a {fits[0]} (\"{cue.strip()}\")"))
                 break
     if kin.age is not None:
         for m in re.finditer(rf"{subject}(?:\s+is|\s+turned|\s+turns|\s+will be|,)\s+(?P<approx>just |only |nearly |almost |about )?(?P<n>\d{{1,3}})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|miles?|times|o'clock|pm|am|kilos?|pounds?|quid|euros?|dollars?|years? (?:ago|later|on|back|since|in|married|together)))", e):
@@ -278,9 +316,15 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, 
                 continue
             out.append(("age", str(n), f"{kin.name} is {kin.age}, not {n}"))
             break
+        else:
+            for m in re.finditer(r"(?:^|[—–,:;]\s*)(?P<n>\d{1,2})\s+(?:already|now|this year|last month|next month|years old)\b", e):
+                n = int(m.group("n"))
+                if abs(n - kin.age) >= 2 and _about_subject(e, m.start(), subject, kin, first) and not _unreal(e[: m.start("n")]):
+                    out.append(("age", str(n), f"{kin.name} is {kin.age}, not {n}"))
+                    break
     if kin.place is not None:
         place = r"(?P<place>[A-ZÀ-ÖØ-Þ][\w'’-]+(?: [A-ZÀ-ÖØ-Þ][\w'’-]+)?)"
-        lives = rf"{subject}\s*(?:is|was|has been|lives|lived|works|worked|living|working|based|settled|moved|married)\b[^.;!?]{{0,40}}?\b(?:in|at|to|over to|out in|up in|down in)\s+{place}"
+        lives = rf"{subject}(?:\s+(?:posting|job|work|practice|clinic|office|firm|school|shop|family))?\s*(?:is|was|has been|lives|lived|works|worked|living|working|based|settled|moved|married)\b[^.;!?]{{0,40}}?\b(?:in|at|to|over to|out in|up in|down in)\s+{place}"
         comes = rf"\b(?:come|comes|coming|travel|travels)\s+(?:(?:up|down|over|back|home|all the way)\s+)*from\s+{place}"
         for m in [*re.finditer(lives, e), *re.finditer(comes, e)]:
             said = m.group("place")
@@ -293,7 +337,7 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, 
             out.append(("place", said, f"{kin.name} is in {kin.place}, not {said}"))
             break
     if kin.order is not None:
-        for m in re.finditer(rf"{subject}\s+(?:is|was)\s+(?:the\s+)?(?P<o>older|elder|oldest|eldest|younger|youngest)\b|\bmy\s+(?P<o2>older|elder|big|younger|little|baby)\s+(?:sister|brother|sis|bro),?\s+(?i:{re.escape(kin.name)})\b", e):
+        for m in re.finditer(rf"{subject}\s+(?:is|was)\s+(?:the\s+)?(?P<o>older|elder|aulder|oldest|eldest|younger|youngest)\b|\bmy\s+(?P<o2>older|elder|big|younger|little|baby)\s+(?:sister|brother|sis|bro),?\s+(?i:{re.escape(kin.name)})\b", e):
             said_order = _ORDER_WORDS[(m.group("o") or m.group("o2")).lower()]
             if said_order != kin.order and not _unreal(e[: m.start()]):
                 out.append(("order", said_order, f"{kin.name} is {kin.order} than the persona, not {said_order}"))

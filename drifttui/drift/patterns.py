@@ -15,7 +15,7 @@ from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES
 NUM = r"(\d{1,3})"
 ADV = r"(?:(?:really|actually|still|also|just|now|currently|already|honestly|definitely|certainly|only|even|ever|never|not|no longer|do|did|does|have|had|truly|totally|absolutely|genuinely|kind of|sort of|always|usually|mostly|proper|properly|secretly|officially|basically|literally)\s+)*"
 AGE_NEXT = (
-    r"(?=\s*(?:years?\b(?!\s+(?:later|ago|on|back|since|in|after|before|married|together|here|there|now|an?|as|into|out|sober|clean|retired|widowed|divorced|single|older|younger|behind|ahead|from|past|away)\b)|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
+    r"(?=\s*(?:years?\b(?!\s+(?:later|ago|on|back|since|in|after|before|married|together|here|there|now|an?|as|into|out|sober|clean|retired|widowed|divorced|single|older|younger|behind|ahead|from|past|away)\b)|yrs?\b|y/?o\b|this\b|next\b|now\b|already\b|yet\b|and\b|but\b|so\b|though\b|going\b|turning\b|"
     r"in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b|"
     r"[,.!?;:)…—–-]|$))"
 )
@@ -27,6 +27,7 @@ AGE_PATTERNS = (
     (re.compile(rf"\bmy age is {NUM}\b", re.I), 0),
     # "at 63 I still carry the pipe", "I'm a grown woman of 27"
     (re.compile(rf"(?:^|[,;—–]\s*|\b(?:and|but|yet|even|now|sir|sior|love|dear|mate)\W+)at {NUM},? I (?:am |can |do |will )?still\b", re.I), 0),
+    (re.compile(rf"(?:^|[,;—–]\s*)at {NUM},? a (?:man|woman|body|fellow|fella|girl|lad|lass) (?:has to|must|should|needs to|can|starts? to|begins? to)\b", re.I), 0),
     (re.compile(rf"\bI am {ADV}an? (?:(?:grown|old|young|married|single|working|respectable|sensible)\s+)?(?:woman|man|lady|girl|boy|lad|lass|fellow|gentleman|widow|widower|bachelor|spinster|maid) of {NUM}\b(?!\s*(?:years? (?:experience|standing|service)|words))", re.I), 0),
 )
 DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}

@@ -133,6 +133,14 @@ def normalize(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n+|(?<=[.!?])(?=[A-Z])")
 
 
+def writes_lowercase(text: str) -> bool:
+    """Does the writer never capitalise a word? ("lmao my family's all back in bismarck": places and names come lowercase.)
+
+    Shouted or abbreviated words in capitals ("LMAO", "SO") and the pronoun "I" do not count as capitalising.
+    """
+    return not any(w[0].isupper() and not (w.isupper() and len(w) > 1) and w not in ("I", "I'm", "I’m", "I'd", "I'll", "I've") for w in re.findall(r"[^\W\d_][\w'’]*", text))
+
+
 def sentences(text: str) -> list[str]:
     """Split a reply into sentences with a regex (no punkt); blank pieces dropped."""
     parts = _SENTENCE_END.split(text.strip())
