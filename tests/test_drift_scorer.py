@@ -96,7 +96,8 @@ def test_factual_contradiction_and_paraphrase(scorer):
     bad = score(scorer, FACTUAL_WRONG)
     ok = score(scorer, FACTUAL_OK)
     assert bad.factual >= 0.9
-    assert ok.factual == 0.0
+    assert ok.factual < 0.5  # at most the weak signal's ordering (drifttui.drift.mismatch), never an alarm
+    assert not any("contradicts" in e.message for e in ok.evidence_for("factual"))
     assert bad.evidence_for("factual")[0].message.endswith("contradicts fact age=34")
 
 

@@ -7,7 +7,9 @@ imports Textual and is safe to call from a worker thread (the engine
 serialises model calls itself).
 
 * **factual** — claim ledger (:mod:`~drifttui.drift.factual`): contradictions
-  with the persona's facts or with its own earlier statements.
+  with the persona's facts or with its own earlier statements; below the firing
+  threshold, a weak general signal (:mod:`~drifttui.drift.mismatch`: a sentence
+  about a fact naming another detail) orders the turns the ledger found nothing in.
 * **global** — the persona gap (model log-likelihood with the persona prompt
   minus without it, :mod:`~drifttui.drift.likelihood`), the assistant register
   (:mod:`~drifttui.drift.register`) and the fit to the persona's stated style
@@ -33,6 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drifttui.drift.factual import ClaimLedger, Conflict, factual_score
+from drifttui.drift.mismatch import WEIGHT as MISMATCH_WEIGHT
+from drifttui.drift.mismatch import FactIndex, Mismatch
 from drifttui.drift.fit import fit_checks, fit_misses, fit_score
 from drifttui.drift.likelihood import DEFAULT_SLOTS, Likelihoods, LikelihoodModel
 from drifttui.drift.local import LocalSignals, local_signals
@@ -140,6 +144,7 @@ class DriftScorer:
                 slots=dict(config.slots),
             )
         self._ledgers: OrderedDict[tuple, list] = OrderedDict()
+        self._fact_index: FactIndex | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ public
@@ -256,6 +261,12 @@ class DriftScorer:
         score = factual_score(conflicts)
         components["factual.claims"] = float(len(claims))
         components["factual.conflicts"] = float(len(conflicts))
+        weak = self._mismatches(reply, question)
+        if weak:
+            components["factual.mismatch"] = round(weak[0].similarity, 4)
+            if MISMATCH_WEIGHT * weak[0].similarity > score:
+                score = MISMATCH_WEIGHT * weak[0].similarity
+                evidence.append(Evidence("factual", weak[0].message(), None, {"kind": weak[0].kind, "said": list(weak[0].said), "expected": list(weak[0].expected), "similarity": round(weak[0].similarity, 3)}))
         for c in sorted(conflicts, key=lambda c: -c.confidence):
             evidence.append(
                 Evidence(
@@ -269,6 +280,15 @@ class DriftScorer:
             slots = sorted({c.slot for c in claims})
             evidence.append(Evidence("factual", f"factual: {len(claims)} claim(s) checked ({', '.join(slots)}), no contradiction", None, {"slots": slots}))
         return score
+
+    def _mismatches(self, reply: str, question: str | None) -> list[Mismatch]:
+        """The weak factual signal (:mod:`~drifttui.drift.mismatch`); none without the embedder."""
+        if self.embedder is None:
+            return []
+        with self._lock:
+            if self._fact_index is None:
+                self._fact_index = FactIndex(dict(self.persona.facts), getattr(self.persona, "backstory", "") or "", self.embedder.encode)
+        return self._fact_index.mismatches(reply, question)
 
     # ----------------------------------------------------------------- model
     def _likelihoods(self, history, reply, evidence) -> Likelihoods | None:

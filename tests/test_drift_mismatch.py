@@ -1,0 +1,73 @@
+"""The weak factual signal (drifttui.drift.mismatch) with the real sentence embedder: what a sentence is about, and its details."""
+
+from __future__ import annotations
+
+import pytest
+
+from drifttui.drift import DriftScorer, load_embedder
+from drifttui.drift.mismatch import WEIGHT, FactIndex, details
+from drifttui.engine import Message
+from drifttui.persona import load_persona
+from tests.test_drift_scorer import PERSONAS
+
+FACTS = {
+    "age": "61",
+    "city": "Oban",
+    "pet": "Bess, a nine-year-old border collie",
+    "siblings": "older brother Donald (75, crofter on Barra)",
+    "job": "retired harbour master",
+}
+BACKSTORY = "Fergus ran the harbour at Oban for thirty years. He sold his boat when he retired."
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    emb = load_embedder(notice=None)
+    if emb is None:
+        pytest.fail("the sentence embedder must load for these tests (scripts/setup.sh converts it)")
+    return emb
+
+
+@pytest.fixture(scope="module")
+def index(embedder):
+    return FactIndex(FACTS, BACKSTORY, embedder.encode)
+
+
+def test_details_by_kind():
+    d = details("Aye, Bess is fourteen now, a black collie, and Donald still calls her a pup.")
+    assert d["number"] == {14} and {"bess", "donald"} <= d["name"] and d["colour"] == {"black"} and d["species"] == {"dog"}
+    assert details("I was a nurse in Leeds.")["occupation"] == {"nurse"}
+    assert details("It costs £20 and 5% more.")["number"] == frozenset()  # money and percentages are not details of a person
+
+
+def test_a_sentence_about_a_fact_with_another_detail_is_a_mismatch(index):
+    found = index.mismatches("She'll be fourteen come March and the back legs are going on her.", "Does Bess go everywhere with you?")
+    assert found and found[0].kind == "number" and found[0].said == (14,) and found[0].expected == (9,)
+    assert "Bess" in found[0].fact
+    assert found[0].message().startswith("factual (weak):")
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("She's nine and still the fastest thing on the pier.", "How old is Bess?"),
+        ("Donald is seventy-five and still cutting peats on Barra.", "Any family left on the island?"),
+        ("Aye, it rains. Always has.", "What's the weather like?"),
+    ],
+)
+def test_the_fact_s_own_detail_or_no_detail_is_no_mismatch(index, reply, question):
+    assert [m for m in index.mismatches(reply, question) if m.similarity > 0.5] == []
+
+
+def test_the_scorer_uses_it_below_the_firing_threshold_only(embedder):
+    persona = load_persona(PERSONAS / "mara.toml", warn=lambda _m: None)
+    scorer = DriftScorer(persona, engine=None, embedder=embedder)
+    history = [Message("user", "How old is Olive now?")]
+    weak = scorer.score(history, "She turned fourteen last spring, the old lady, and sleeps all day.", 1)
+    assert 0.0 < weak.factual < 0.5 and weak.factual <= WEIGHT
+    assert weak.components["factual.mismatch"] > 0
+    assert any(e.message.startswith("factual (weak):") for e in weak.evidence_for("factual"))
+    ledger = scorer.score([Message("user", "How old are you?")], "I'm twenty-eight.", 1)
+    assert ledger.factual >= 0.9  # the ledger's own finding is not lowered
+    without = DriftScorer(persona, engine=None, embedder=None).score(history, "She turned fourteen last spring, the old lady, and sleeps all day.", 1)
+    assert "factual.mismatch" not in without.components
