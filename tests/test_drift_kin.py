@@ -236,3 +236,54 @@ def test_who_writes_in_lowercase():
 
     assert writes_lowercase("LMAO sorry. nah my family's all back in bismarck, I go home at christmas")
     assert not writes_lowercase("My family is in Bismarck.")
+
+
+# ------------------------------------------------------------------ v13 forms
+CREW = {
+    "age": "58",
+    "hometown": "Stornoway, Isle of Lewis",
+    "partner": "wife Morag, formerly a herring girl",
+    "siblings": "one older sister, Brenda (71), lives in Skegness",
+    "pet": "a blue budgie called Sergeant Pepper ('Sarge')",
+    "apprentices": "exactly one: Fritz, 16",  # a key that counts something
+}
+
+
+@pytest.fixture(scope="module")
+def crew():
+    return ClaimLedger(CREW, "", "Pat Doe")
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "slot"),
+    [
+        ("Och, Mairi. She was gutting herring on the quay the summer I met her.", "How did you meet your wife?", "other:kinname"),
+        ("Just our Brenda, over in Skegness. She's the baby of us, spoilt rotten.", "Any brothers or sisters?", "other:kinorder"),
+        ("I'll have Sarge curled up on me knee purring away, daft cat.", "What are you up to tonight?", "pet"),
+        ("Busy enough that my three apprentices trip over one another all day.", "Is the shop busy?", "other:keycount"),
+        ("Whiles. I think of the cockle strand at Oban where I ran barefoot as a boy.", "Do you miss where you grew up?", "hometown"),
+    ],
+)
+def test_v13_slips(crew, reply, question, slot):
+    value, conflicts = score(crew, reply, question)
+    assert value >= 0.5 and conflicts[0].claim.slot == slot, [c.message() for c in conflicts]
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Morag. She was the bonniest girl on the pier.", "How did you meet your wife?"),
+        ("Sometimes. She still brings it up.", "Does your wife mind the hours?"),
+        ("Just the one apprentice, Fritz, and one is plenty.", "Is the shop busy?"),
+        ("Sarge is singing at the mirror again, blue as the sky.", ""),
+    ],
+)
+def test_v13_non_contradictions(crew, reply, question):
+    value, conflicts = score(crew, reply, question)
+    assert value < 0.5, [c.message() for c in conflicts]
+
+
+def test_a_shift_at_the_fire_station_is_a_firefighter_s():
+    ledger = ClaimLedger({"partner": "boyfriend Danny, a mechanic at his dad's shop"}, "", "Pat Doe")
+    value, conflicts = score(ledger, "he tries but he's always coming off a 24-hour shift at the fire station so he just sleeps", "Does Danny help you study?")
+    assert value >= 0.5 and conflicts[0].claim.slot == "other:kinjob"

@@ -127,6 +127,8 @@ class Anchors:
     dead_partner: tuple[str, ...] = ()
     kin_places: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Family member name (lowercase) → (where the facts put them, the fact's text): "Eirik in Oslo"."""
+    key_counts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """A fact whose key counts something (``apprentices = "exactly one: Fritz"``): plural key → (count, the fact's text)."""
     kin: dict[str, Kin] = field(default_factory=dict)
     """Family member name or alias (lowercase) → their :class:`~drifttui.drift.kin.Kin` profile (job, age, older/younger)."""
 
@@ -177,7 +179,11 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
                 if pet.get("name"):
                     found = breeds_in(str(attrs.get("raw", "")))
                     single = len([p for p in attrs.get("pets") or [] if p.get("name")]) == 1
-                    anchors.pet_names[pet["name"].lower()] = {**pet, "breed": found[0] if found and single else None, "colours": colours_in(str(attrs.get("raw", ""))) if single else frozenset()}
+                    entry = {**pet, "breed": found[0] if found and single else None, "colours": colours_in(str(attrs.get("raw", ""))) if single else frozenset()}
+                    anchors.pet_names[pet["name"].lower()] = entry
+                    alias = re.search(rf"\b{re.escape(pet['name'])}\b[^(]{{0,20}}\(\s*['\"‘“]?(?P<a>[A-Z][\w'’-]+)['\"’”]?\s*\)", fold_quotes(str(attrs.get("raw", ""))))
+                    if alias and single:
+                        anchors.pet_names.setdefault(alias.group("a").lower().rstrip("'’"), entry)  # "Sergeant Pepper ('Sarge')"
         elif fact.slot in ("children", "siblings", "partner"):
             for name in attrs.get("names") or []:
                 anchors.kin_names[name.lower()] = fact.slot
@@ -199,6 +205,12 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
                 anchors.items.append((item, fact.slot, words))
     facts = list(facts)
     anchors.kin = kin_from_facts(facts)
+    for fact in facts:
+        key = str(fact.slot).removeprefix("other:")
+        if fact.turn is None and str(fact.slot).startswith("other:") and re.fullmatch(r"[a-z]+(?:s|children|people|men|women)", key):
+            m = re.match(r"\W*(?:(?:exactly|only|just|about)\s+)?(\d{1,3})\b", words_to_digits(str(fact.attrs.get("raw", ""))))
+            if m:
+                anchors.key_counts[key] = (int(m.group(1)), str(fact.attrs.get("raw", "")))
     story = words_to_digits(fold_quotes(" ".join([backstory or "", *(str(f.attrs.get("raw", "")) + "." for f in facts if f.turn is None and f.slot in ("job", "other:home", "other:workplace") or str(f.slot).startswith("other:"))])))
     for sentence in sentences(story):
         for m in COUNTED_UNITS.finditer(sentence):
@@ -430,6 +442,7 @@ ORIGIN_AFTER = re.compile(
     r"|\W*(?:(?:is|be|was|'s)\s+)?where (?:I|we) grew up\b"
     r"|[^.;!?,]{0,50}[,—–-]\s*(?:that's|that is|thats|which is|that was) where (?:I|we) (?:grew up|was born|were born|was raised|was bred)\b"
     r"|[^.;!?]{0,50}?\bto the (?:street|house|road|town|village|farm|estate|flat|terrace) (?:I|we) (?:grew up|was born|were born|was raised|were reared|was reared) (?:on|in|at)\b"
+    r"|[^.;!?]{0,30}?\bwhere (?:I|we) (?:\w+ ){1,3}as (?:a |wee |little )?(?:boy|girl|lad|lass|child|kid|bairn|nipper)s?\b"
     r"|,?\s+when (?:I|we)(?:\s+(?:was|were|had)|['’]d) (?:a |an |\w+ )?(?:kid|kids|child|children|girl|girls|boy|boys|wee|young|small|little|nothin|nothing|bairns|weans)\b",
     re.I,
 )
@@ -757,6 +770,18 @@ def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", 
 
 
 # -------------------------------------------------------- backstory counts
+def _key_counts(e: str, quote: str, out: _Out, anchors: Anchors) -> None:
+    """"my three apprentices" of ``apprentices = "exactly one: Fritz"``; "all four grandchildren" of three."""
+    for key, (n, source) in anchors.key_counts.items():
+        for m in re.finditer(rf"\b(?:(?:my|our|the|all|both|those|these)\s+)?(?P<n>\d{{1,3}})\s+(?:(?:little|young|lovely|grand|wee|great|big|grown)\s+)?{re.escape(key)}\b", e, re.I):
+            said = int(m.group("n"))
+            before = e[: m.start()]
+            if said == n or re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|some|like|other|another|of the)\s*$", before, re.I) or is_negated(before + " x"):
+                continue
+            out.add("other:keycount", f"{said} {key}", quote, False, n=said, unit=key, expected=n, source=source, what=f"the facts say {n} {key}, not {said}", strength=0.8)
+            return
+
+
 def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> None:
     """"After thirty-five years on the bench" vs "sat on the High Court bench for twenty-two years"."""
     if not anchors.counts:
@@ -833,6 +858,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _family(e, sentence, out, asked, first)
         _likes(e, sentence, out, anchors, question, kept < 3)
         _counts(e, sentence, out, anchors, question if first else "")
+        _key_counts(e, sentence, out, anchors)
         del n_before
     first_pet = about_pet_at_start
     for index, sentence in enumerate(sents):  # questions too: "Ha, that old black villain?"

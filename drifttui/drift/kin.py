@@ -189,6 +189,9 @@ DOMAIN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\b(?:on the wards?|(?:her|his) patients|(?:nights|shifts?) on the ward)\b", re.I), ("nurse", "doctor", "dentist", "vet", "therapist", "pharmacist", "paramedic", "surgeon", "midwife")),
     (re.compile(r"\b(?:in the ambulance|on the ambulances?|call-?outs)\b", re.I), ("paramedic", "driver", "doctor")),
     (re.compile(r"\b(?:her|his) (?:salon|hair salon)\b", re.I), ("hairdresser", "barber", "beautician")),
+    (re.compile(r"\bshifts? (?:at|in|on) the fire ?station\b|\bat the fire ?station\b", re.I), ("firefighter",)),
+    (re.compile(r"\bshifts? (?:at|in|on) the (?:hospital|ward|clinic|surgery)\b", re.I), ("nurse", "doctor", "paramedic", "surgeon", "midwife", "porter", "receptionist", "cleaner", "pharmacist")),
+    (re.compile(r"\bshifts? (?:at|in|on|down) the (?:mine|pit|colliery)\b", re.I), ("miner", "engineer", "electrician")),
     (re.compile(r"\b(?:her|his) (?:restaurant|bistro|café|cafe)\b", re.I), ("chef", "cook", "waiter", "manager", "baker")),
 )
 """Words that give away someone's job without naming it ("thirty years in front of a classroom"), and the jobs they fit."""
@@ -226,13 +229,18 @@ def _subject(kin: Kin) -> str:
 def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> None:
     """Call ``add(slot, value, quote, **attrs)`` for each thing ``text`` says about a named person that their profile cannot agree with.
 
-    Slots: ``other:kinjob``, ``other:kinage``, ``other:kinplace``, ``other:kinorder``; attrs ``being`` (their name),
+    Slots: ``other:kinname``, ``other:kinjob``, ``other:kinage``, ``other:kinplace``, ``other:kinorder``; attrs ``being`` (their name),
     ``expected`` (what the facts say), ``source`` (the fact), ``what`` (one readable reason).
     """
     if not kin:
         return
     current = _asked_about(question or "", kin)
     reported: set[tuple[str, str]] = set()
+    if current is not None and not re.search(rf"\b{re.escape(current.name)}\b", question or "", re.I):
+        other = _other_name(text, current, kin)
+        if other:
+            what = f"{current.name} is the name the facts give, not {other}"
+            add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, what=what, strength=0.7)
     lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
     for sentence in sentences(fold_quotes(text)):
@@ -256,6 +264,27 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
                 continue
             reported.add((kind, value))
             add(f"other:kin{kind}", f"{current.name} {value}", sentence, being=current.name, kind=value, expected=what, source=current.source, what=what)
+
+
+_OPENERS = frozenset(
+    """Sometimes Always Never Often Rarely Seldom Mostly Constantly Maybe Perhaps Definitely Absolutely Obviously Honestly
+    Lovely Beautiful Lord God Christ Heavens Gosh Goodness Jesus Well Och Aye Nah Nope Yep Yes No Sure Right True Fair Fine
+    Grand Brilliant Busy Quiet Hard Easy Both Neither Nobody Everyone Everybody Nothing Something Home Work Dead Gone Alive
+    Still Married Divorced Widowed Single Retired Twins Ha Haha Oh Ah Mm Hm Hmm Ugh Wow Oof Ooh Bless Nice Good Bad Great""".split()
+)
+
+
+def _other_name(text: str, kin: Kin, everyone: dict[str, Kin]) -> str | None:
+    """"Och, Mairi. She was a herring girl…" answering "How did you meet your wife?" of a wife called Morag: the name the reply gives."""
+    m = re.match(rf"\W*(?:(?i:och|oh|ah|well|aye|ja|yes|yeah|ha|hm+|mm+|ach|sure|oof|god|lord)[,!.]?\s+)*(?P<n>[A-ZÀ-ÖØ-Þ][a-zà-ÿ'’-]+)\s*[.!?,—–]+\s+(?P<next>[\w'’]+)", fold_quotes(text))
+    if not m:
+        return None
+    name = m.group("n")
+    if name in _OPENERS or name.endswith("ly") or name.lower() in everyone or not re.fullmatch(rf"(?i:{kin.pronoun})(?:['’]s)?", m.group("next")):
+        return None
+    if name.lower().startswith(kin.name.lower()[:3]) or kin.name.lower().startswith(name.lower()[:3]):
+        return None  # a pet form: "Kez" of Kerryn, "Jos" of Josiah
+    return name
 
 
 def _unreal(prefix: str, reported: bool = True) -> bool:
@@ -337,7 +366,7 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, 
             out.append(("place", said, f"{kin.name} is in {kin.place}, not {said}"))
             break
     if kin.order is not None:
-        for m in re.finditer(rf"{subject}\s+(?:is|was)\s+(?:the\s+)?(?P<o>older|elder|aulder|oldest|eldest|younger|youngest)\b|\bmy\s+(?P<o2>older|elder|big|younger|little|baby)\s+(?:sister|brother|sis|bro),?\s+(?i:{re.escape(kin.name)})\b", e):
+        for m in re.finditer(rf"{subject}\s+(?:is|was)\s+(?:the\s+)?(?P<o>older|elder|aulder|oldest|eldest|younger|youngest|baby)\b|\bmy\s+(?P<o2>older|elder|big|younger|little|baby)\s+(?:sister|brother|sis|bro),?\s+(?i:{re.escape(kin.name)})\b", e):
             said_order = _ORDER_WORDS[(m.group("o") or m.group("o2")).lower()]
             if said_order != kin.order and not _unreal(e[: m.start()]):
                 out.append(("order", said_order, f"{kin.name} is {kin.order} than the persona, not {said_order}"))

@@ -164,7 +164,7 @@ HYPOTHETICAL = re.compile(
     re.I,
 )
 REPORTED = re.compile(
-    r"\b(?:says?|said|thinks?|thought|tells?|told|assumes?|assumed|insists?|insisted|claims?|claimed|reckons?|believes?|believed|calls? me|called me|joke|joked|jokes)\b",
+    r"\b(?:says?|said|thinks?(?!\s+(?:of|about|back|on)\b)|thought(?!\s+(?:of|about|back|on)\b)|tells?|told|assumes?|assumed|insists?|insisted|claims?|claimed|reckons?|believes?|believed|calls? me|called me|joke|joked|jokes)\b",
     re.I,
 )
 PAST = re.compile(r"\b(?:when I was|used to|back then|as a (?:kid|child|girl|boy|teenager)|once upon|in those days|at the time)\b", re.I)
