@@ -38,6 +38,8 @@ import numpy as np  # noqa: E402
 from drifttui.drift import DriftScorer, load_embedder  # noqa: E402
 from drifttui.drift.metrics import auroc, cohen_kappa, fire_rate  # noqa: E402
 from drifttui.drift.scorer import ScorerConfig, global_score, local_score  # noqa: E402
+from drifttui.drift.mismatch import FEATURES as WEAK_FEATURES  # noqa: E402
+from drifttui.drift.mismatch import WEIGHT as WEAK_WEIGHT  # noqa: E402
 from drifttui.engine import Message  # noqa: E402
 from drifttui.persona import load_persona, resolve_persona  # noqa: E402
 
@@ -201,6 +203,43 @@ def fit_models(rows: list[dict], penalties: Sequence[float] = PENALTIES) -> None
     print("}")
 
 
+def _weak_design(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """The weak factual model's training turns: no ledger conflict, at least one mismatch; factual vs in-character."""
+    keep = [
+        r for r in rows
+        if r["label"] in ("in-character", "factual") and not r["components"].get("factual.conflicts")
+        and any(r["components"].get(f"factual.{f}", 0.0) > 0 for f in WEAK_FEATURES if f.startswith("mm_"))
+    ]  # fmt: skip
+    x = np.array([[r["components"].get(f"factual.{f}", 0.0) for f in WEAK_FEATURES] for r in keep]).reshape(len(keep), -1)
+    return x, np.array([r["label"] == "factual" for r in keep], dtype=float)
+
+
+def fit_weak(results: dict, splits: Sequence[str]) -> None:
+    """Print leave-one-split-out factual AUROC with the weak model fitted on the other splits, then its LOGIT fitted on all."""
+    def factual(row: dict, bias: float, coef: np.ndarray) -> float:
+        c = row["components"]
+        ledger = row["factual"] if c.get("factual.conflicts") else 0.0
+        if not any(c.get(f"factual.{f}", 0.0) > 0 for f in WEAK_FEATURES if f.startswith("mm_")):
+            return ledger
+        z = bias + float(np.array([c.get(f"factual.{f}", 0.0) for f in WEAK_FEATURES]) @ coef)
+        return max(ledger, WEAK_WEIGHT / (1.0 + np.exp(-z)))
+
+    print("factual AUROC, each split scored by the weak model fitted on the other splits, by L2 penalty of the direction fit:")
+    print(f"  {'split':10}" + "".join(f"{p:>8g}" for p in PENALTIES))
+    table = {}
+    for held in splits:
+        rows = [r for r in results[held] if r["label"] in ("in-character", "factual")]
+        for l2 in PENALTIES:
+            bias, coef = fit_logit(*_weak_design([r for s in splits if s != held for r in results[s]]), l2=l2)
+            table[held, l2] = auroc([factual(r, bias, coef) for r in rows], [r["label"] == "factual" for r in rows])
+        print(f"  {held:10}" + "".join(f"{table[held, l2]:>8.3f}" for l2 in PENALTIES))
+    means = {l2: float(np.mean([table[s, l2] for s in splits])) for l2 in PENALTIES}
+    print(f"  {'mean':10}" + "".join(f"{means[l2]:>8.3f}" for l2 in PENALTIES))
+    best = max(PENALTIES, key=lambda l2: (round(means[l2], 3), -l2))
+    bias, coef = fit_logit(*_weak_design([r for s in splits for r in results[s]]), l2=best)
+    print(f"LOGIT = ({bias:.2f}, ({', '.join(f'{c:.2f}' for c in coef)}))  # L2 {best:g}, over {WEAK_FEATURES}")
+
+
 def rescore(results: dict, config: ScorerConfig) -> None:
     """Recompute local and global from saved components with ``config`` (factual is kept)."""
     for rows in results.values():
@@ -259,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="all", help="labelled split(s), comma-separated (folders of tests/data/labelled); all = every split, in SPLITS order")
     parser.add_argument("--no-model", action="store_true", help="lexical signals only")
     parser.add_argument("--no-embedder", action="store_true")
+    parser.add_argument("--fit-weak", action="store_true", help="print the weak factual model (drifttui.drift.mismatch.LOGIT) fitted on the chosen splits, with leave-one-split-out AUROC")
     parser.add_argument("--threshold", type=float, default=0.5, help="score at which a score 'fires' (default 0.5)")
     parser.add_argument("--threads", type=int, help="model threads")
     parser.add_argument("--save", help="write per-turn results (JSON) here")
@@ -297,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
             engine.close()
     if args.fit:
         fit_models([r for split in splits for r in results[split]])
+        return 0
+    if args.fit_weak:
+        fit_weak(results, [s for s in splits if s in results])
         return 0
     summary = [report(split, results[split], args.threshold) for split in splits if split in results]
     batches = {name.removeprefix("model-written/"): rows for name, rows in results.items() if name.startswith("model-written/")}

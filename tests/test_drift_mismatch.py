@@ -65,9 +65,20 @@ def test_the_scorer_uses_it_below_the_firing_threshold_only(embedder):
     history = [Message("user", "How old is Olive now?")]
     weak = scorer.score(history, "She turned fourteen last spring, the old lady, and sleeps all day.", 1)
     assert 0.0 < weak.factual < 0.5 and weak.factual <= WEIGHT
-    assert weak.components["factual.mismatch"] > 0
+    assert weak.components["factual.weak"] == pytest.approx(weak.factual, abs=1e-4) and weak.components["factual.mm_number"] > 0
     assert any(e.message.startswith("factual (weak):") for e in weak.evidence_for("factual"))
     ledger = scorer.score([Message("user", "How old are you?")], "I'm twenty-eight.", 1)
     assert ledger.factual >= 0.9  # the ledger's own finding is not lowered
     without = DriftScorer(persona, engine=None, embedder=None).score(history, "She turned fourteen last spring, the old lady, and sleeps all day.", 1)
-    assert "factual.mismatch" not in without.components
+    assert "factual.weak" not in without.components
+
+
+def test_the_weak_score_needs_a_mismatch_and_counts_matches_against():
+    from drifttui.drift.mismatch import FEATURES, weak_score
+
+    none = dict.fromkeys(FEATURES, 0.0)
+    assert weak_score({**none, "ok_number": 0.9, "sentences": 0.7}) == 0.0  # no mismatch: nothing
+    short = weak_score({**none, "mm_number": 0.7, "sentences": 0.7})
+    assert 0.0 < short <= WEIGHT
+    assert weak_score({**none, "mm_number": 0.7, "ok_number": 0.7, "sentences": 0.7}) < short  # the same reply also gets it right
+    assert weak_score({**none, "mm_number": 0.7, "sentences": 2.5}) < short  # a long reply mismatches by chance

@@ -11,10 +11,13 @@ says 9. A sentence that names the fact's own detail ("Bamse is twelve now") matc
 It is weak evidence (a simile, a second dog, a nickname all look like mismatches), so the
 scorer uses it only to rank turns the ledger found nothing in, below the firing threshold
 (:data:`WEIGHT`): it orders the side panel's quiet numbers and the AUROC, it never raises an alarm.
+How much a mismatch counts is a small logistic model (:data:`LOGIT`): numbers and names count most,
+a detail that *matches* its fact counts against, and a long reply's mismatches count less.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +28,14 @@ from drifttui.drift.lexicon import OCCUPATIONS, SPECIES
 from drifttui.drift.text import expand_contractions, fold_quotes, sentences, words_to_digits
 
 WEIGHT = 0.45
-"""The factual score a full-similarity mismatch gives: below 0.5, so the signal ranks but never fires."""
+"""The most the weak signal gives: below 0.5, so it ranks but never fires."""
+FEATURES = (*(f"mm_{k}" for k in ("number", "name", "occupation", "colour", "species")), *(f"ok_{k}" for k in ("number", "name", "occupation", "colour", "species")), "sentences")
+"""Inputs of :data:`LOGIT`: per kind of detail, the similarity of the nearest fact a sentence *mismatches*
+(``mm_``) and *matches* (``ok_``); and log(1 + sentences compared), since a long reply mismatches by chance more often."""
+LOGIT: tuple[float, tuple[float, ...]] = (3.15, (3.93, 1.67, 1.93, -1.26, 2.58, -1.49, -1.13, -0.07, -3.16, -1.37, -2.75))
+"""Bias and weights over :data:`FEATURES`: class-balanced logistic regression on the labelled splits' turns the
+ledger found nothing in but that have a mismatch, factual against in-character (13 splits, 2026-12-07, L2 300 chosen
+by leave-one-split-out AUROC): ``eval_scorer.py --split all --no-model --save r.json``, then ``--load r.json --split all --fit-weak``."""
 TOP_FACTS = 3
 """How many of the nearest facts each sentence is compared with."""
 KINDS = ("number", "name", "occupation", "colour", "species")
@@ -84,11 +94,17 @@ class FactIndex:
         self.vectors = encode(self.texts) if self.texts else np.zeros((0, 1))
         self.details = [details(t) for t in self.texts]
 
-    def mismatches(self, reply: str, question: str | None = None) -> list[Mismatch]:
-        """Every sentence of ``reply`` (three words or more) that names another detail than the fact it is nearest to."""
+    def read(self, reply: str, question: str | None = None) -> tuple[dict[str, float], list[Mismatch]]:
+        """:data:`FEATURES` of ``reply``, and its mismatches, most similar first.
+
+        Each sentence (three words or more) is compared with its :data:`TOP_FACTS` nearest facts,
+        kind by kind: a detail of a kind both name either matches or mismatches.
+        """
         sents = [s for s in sentences(fold_quotes(reply)) if len(s.split()) >= 3]
+        features = dict.fromkeys(FEATURES, 0.0)
+        features["sentences"] = float(np.log1p(len(sents)))
         if not sents or not self.texts:
-            return []
+            return features, []
         context = (question or "")[-150:]
         vectors = self.encode([f"{context} {s}".strip() for s in sents])
         out: list[Mismatch] = []
@@ -96,12 +112,28 @@ class FactIndex:
             said = details(sentence)
             sims = self.vectors @ vector
             for k in np.argsort(-sims)[:TOP_FACTS]:
-                expected = self.details[k]
+                expected, sim = self.details[k], float(sims[k])
                 for kind in KINDS:
-                    if said[kind] and expected[kind] and not said[kind] & expected[kind]:
-                        out.append(Mismatch(sentence, self.texts[k], float(sims[k]), kind, tuple(sorted(said[kind])), tuple(sorted(expected[kind]))))
-                        break
-        return sorted(out, key=lambda m: -m.similarity)
+                    if not (said[kind] and expected[kind]):
+                        continue
+                    key = ("ok_" if said[kind] & expected[kind] else "mm_") + kind
+                    features[key] = max(features[key], sim)
+                    if key.startswith("mm_"):
+                        out.append(Mismatch(sentence, self.texts[k], sim, kind, tuple(sorted(said[kind])), tuple(sorted(expected[kind]))))
+        return features, sorted(out, key=lambda m: -m.similarity)
+
+    def mismatches(self, reply: str, question: str | None = None) -> list[Mismatch]:
+        """The sentences of ``reply`` that name another detail than a fact they are near to, most similar first."""
+        return self.read(reply, question)[1]
+
+
+def weak_score(features: Mapping[str, float]) -> float:
+    """The weak factual score of a reply's :data:`FEATURES`: 0 without a mismatch, else up to :data:`WEIGHT`."""
+    if not any(features.get(f, 0.0) > 0 for f in FEATURES if f.startswith("mm_")):
+        return 0.0
+    bias, weights = LOGIT
+    z = bias + sum(w * features.get(f, 0.0) for f, w in zip(FEATURES, weights))
+    return WEIGHT / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -35,8 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drifttui.drift.factual import ClaimLedger, Conflict, factual_score
-from drifttui.drift.mismatch import WEIGHT as MISMATCH_WEIGHT
-from drifttui.drift.mismatch import FactIndex, Mismatch
+from drifttui.drift.mismatch import FactIndex, Mismatch, weak_score
 from drifttui.drift.fit import fit_checks, fit_misses, fit_score
 from drifttui.drift.likelihood import DEFAULT_SLOTS, Likelihoods, LikelihoodModel
 from drifttui.drift.local import LocalSignals, local_signals
@@ -261,11 +260,14 @@ class DriftScorer:
         score = factual_score(conflicts)
         components["factual.claims"] = float(len(claims))
         components["factual.conflicts"] = float(len(conflicts))
-        weak = self._mismatches(reply, question)
-        if weak:
-            components["factual.mismatch"] = round(weak[0].similarity, 4)
-            if MISMATCH_WEIGHT * weak[0].similarity > score:
-                score = MISMATCH_WEIGHT * weak[0].similarity
+        read = self._weak(reply, question)
+        if read is not None:
+            features, weak = read
+            components.update({f"factual.{k}": round(v, 4) for k, v in features.items()})
+            value = weak_score(features)
+            components["factual.weak"] = round(value, 4)
+            if weak and value > score:
+                score = value
                 evidence.append(Evidence("factual", weak[0].message(), None, {"kind": weak[0].kind, "said": list(weak[0].said), "expected": list(weak[0].expected), "similarity": round(weak[0].similarity, 3)}))
         for c in sorted(conflicts, key=lambda c: -c.confidence):
             evidence.append(
@@ -281,14 +283,14 @@ class DriftScorer:
             evidence.append(Evidence("factual", f"factual: {len(claims)} claim(s) checked ({', '.join(slots)}), no contradiction", None, {"slots": slots}))
         return score
 
-    def _mismatches(self, reply: str, question: str | None) -> list[Mismatch]:
-        """The weak factual signal (:mod:`~drifttui.drift.mismatch`); none without the embedder."""
+    def _weak(self, reply: str, question: str | None) -> tuple[dict[str, float], list[Mismatch]] | None:
+        """The weak factual signal's features and mismatches (:mod:`~drifttui.drift.mismatch`); None without the embedder."""
         if self.embedder is None:
-            return []
+            return None
         with self._lock:
             if self._fact_index is None:
                 self._fact_index = FactIndex(dict(self.persona.facts), getattr(self.persona, "backstory", "") or "", self.embedder.encode)
-        return self._fact_index.mismatches(reply, question)
+        return self._fact_index.read(reply, question)
 
     # ----------------------------------------------------------------- model
     def _likelihoods(self, history, reply, evidence) -> Likelihoods | None:
