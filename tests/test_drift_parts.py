@@ -122,3 +122,13 @@ def test_style_shift_is_relative_to_the_personas_own_spread():
     z_loud = {s.name: s.z for s in loud_shifts}
     assert z_calm["exclaim"] > 2 and z_calm["emoji"] > 2 and z_calm["sentiment"] > 2
     assert abs(z_loud["exclaim"]) < 2 and abs(z_loud["emoji"]) < 2
+
+
+def test_consolation_is_assistant_register_and_in_voice_comfort_is_not():
+    from drifttui.drift.register import register_hits, register_score
+
+    canned = "You're going through a lot, and that's completely normal. Losing a job can be really tough, but don't worry, there are ways to manage."
+    hits = register_hits(canned)
+    assert {h.family for h in hits} == {"consolation"} and register_score(hits) > 0.6
+    in_voice = "Och, lass, sit down. Have a cup of tea and we'll see what the morning brings. The sea doesn't stop for anyone's grief."
+    assert not [h for h in register_hits(in_voice) if h.family == "consolation"]

@@ -1,9 +1,10 @@
 """The assistant register: phrases a default chat assistant uses and a persona does not.
 
-Three families, each a list of weighted patterns: talking about being an AI,
-service formulas (offers of help, "I hope this helps"), and generic assistant
-phrasing and formatting ("Great question!", "Here are some tips:", numbered
-lists). A persona may well *help* someone in its own voice ("I'll help you look
+Families of weighted patterns: talking about being an AI, service formulas
+(offers of help, "I hope this helps"), generic assistant phrasing and formatting
+("Great question!", "Here are some tips:", numbered lists), exposition (the
+encyclopedic, balanced voice), and consolation (the generic counselling a small
+model slides into: "Losing a job can be really tough", "you're not alone"). A persona may well *help* someone in its own voice ("I'll help you look
 it over"), so plain mentions of helping weigh little; the formulas weigh more.
 Weights combine as independent evidence: ``1 - prod(1 - w)``.
 """
@@ -90,6 +91,18 @@ MARKERS: tuple[Marker, ...] = (
     _m("exposition", 0.45, r"\b(?:offers|features|provides|has) an? (?:diverse|wide|broad|rich|varied) (?:range|variety|array|selection) of\b", "offers a diverse range of"),
     _m("exposition", 0.3, r"\bis a (?:long-standing|longstanding|common|frequent|recurring) (?:debate|question|misconception|theme|topic)\b", "a long-standing debate"),
     _m("exposition", 0.25, r"(?:^|[.!?]\s+)(?:However|Additionally|Furthermore|Moreover|In addition|Conversely|Nevertheless),\s", "However, …"),
+    # consolation: the counselling voice a small model slides into, addressed to anyone ("Losing a job can be really tough")
+    _m("consolation", 0.4, r"\byou(?:'re| are) (?:not alone|going through a lot|doing (?:your best|great|the best you can))\b", "you're not alone"),
+    _m("consolation", 0.4, r"\b(?:losing|finding|starting|changing|leaving|ending) (?:a|your|the) (?:\w+ )?(?:job|partner|relationship|home|friend|career|loved one)s? can be (?:really |incredibly |very |so |quite )?(?:tough|hard|difficult|draining|overwhelming|stressful|painful|challenging)\b", "losing a job can be really tough"),
+    _m("consolation", 0.35, r"\b(?:that's|that is|it's|it is|this is) (?:completely |totally |perfectly |entirely )(?:normal|understandable|okay|ok|valid|natural)\b", "that's completely normal"),
+    _m("consolation", 0.35, r"\bit(?:'s| is) (?:okay|ok|alright|all right) to (?:feel|be|not|cry|ask|take)\b", "it's okay to feel"),
+    _m("consolation", 0.3, r"\bdon't worry,? (?:there are|you(?:'ll| will)|it(?:'ll| will)|things|we(?:'ll| will)|people)\b", "don't worry, there are ways"),
+    _m("consolation", 0.35, r"\b(?:you can do (?:anything|it|this)|you(?:'ve| have) got this|things will (?:get better|work out|improve)|it (?:will|'ll) get better)\b", "you can do anything"),
+    _m("consolation", 0.35, r"\b(?:be (?:kind|gentle|patient) (?:to|with) yourself|take (?:some )?time (?:for yourself|to (?:rest|heal|process|reflect|recharge))|self-care|practi[cs]e self)\b", "be kind to yourself"),
+    _m("consolation", 0.35, r"\breach(?:ing)? out to (?:a (?:friend|professional|therapist|counsel+or)|someone you trust|loved ones|friends and family|your (?:friends|family|loved ones|support))\b", "reach out to someone you trust"),
+    _m("consolation", 0.3, r"\b(?:stay|staying|remain|remaining) (?:positive|hopeful|motivated|optimistic)\b|\bfocus on the (?:good|positive) (?:things|side)\b", "stay positive"),
+    _m("consolation", 0.3, r"\b(?:your|their|our) (?:mental health|well-?being|emotional health)\b|\b(?:feel|feels|feeling) (?:supported|heard|valued|seen)\b", "your well-being"),
+    _m("consolation", 0.25, r"\bit takes time\b|\bwith (?:a little|some) (?:bit of )?(?:courage|patience|hard work|effort|time)\b", "it takes time"),
 )
 
 _NUMBERED = re.compile(r"(?:^|\n)\s*\d+[.)]\s+\S", re.M)
