@@ -35,6 +35,17 @@ def score(ledger, reply: str, question: str = "") -> tuple[float, list]:
     return factual_score(conflicts), conflicts
 
 
+def assert_slip(ledger, reply: str, question: str, slot: str) -> None:
+    """The reply contradicts the facts, and its strongest conflict is in ``slot``."""
+    value, conflicts = score(ledger, reply, question)
+    assert value >= 0.5 and conflicts[0].claim.slot == slot, [c.message() for c in conflicts]
+
+
+def assert_no_alarm(ledger, reply: str, question: str) -> None:
+    value, conflicts = score(ledger, reply, question)
+    assert value < 0.5, [c.message() for c in conflicts]
+
+
 # ------------------------------------------------------------------- profiles
 def test_profiles_read_job_age_order_and_place_per_named_person():
     kin = kin_of(FACTS)
@@ -99,8 +110,7 @@ def test_a_slip_about_a_named_person_contradicts_the_facts(ledger, reply, questi
     ],
 )
 def test_what_fits_the_facts_or_is_not_a_claim_about_them_is_no_conflict(ledger, reply, question):
-    value, conflicts = score(ledger, reply, question)
-    assert value < 0.5, [c.message() for c in conflicts]
+    assert_no_alarm(ledger, reply, question)
 
 
 def test_a_conflict_about_a_named_person_names_the_fact_it_breaks(ledger):
@@ -127,8 +137,7 @@ def test_old_counting_in_scores():
     ],
 )
 def test_own_age_in_more_forms(ledger, reply, question):
-    value, conflicts = score(ledger, reply, question)
-    assert value >= 0.75 and conflicts[0].claim.slot == "age", [c.message() for c in conflicts]
+    assert_slip(ledger, reply, question, "age")
 
 
 @pytest.mark.parametrize(
@@ -141,8 +150,7 @@ def test_own_age_in_more_forms(ledger, reply, question):
     ],
 )
 def test_origin_in_more_forms(ledger, reply, question):
-    value, conflicts = score(ledger, reply, question)
-    assert value >= 0.5 and conflicts[0].claim.slot == "hometown", [c.message() for c in conflicts]
+    assert_slip(ledger, reply, question, "hometown")
 
 
 @pytest.mark.parametrize(
@@ -157,9 +165,7 @@ def test_origin_in_more_forms(ledger, reply, question):
     ],
 )
 def test_nouns_times_nicknames_and_hedges_are_not_contradictions(facts, reply, question):
-    ledger = ClaimLedger(facts, "", "Pat Doe")
-    value, conflicts = score(ledger, reply, question)
-    assert value < 0.5, [c.message() for c in conflicts]
+    assert_no_alarm(ClaimLedger(facts, "", "Pat Doe"), reply, question)
 
 
 def test_a_frequency_hedge_is_not_a_hypothetical():
@@ -200,8 +206,7 @@ def family():
     ],
 )
 def test_more_slips_the_ledger_reads(family, reply, question, slot):
-    value, conflicts = score(family, reply, question)
-    assert value >= 0.5 and conflicts[0].claim.slot == slot, [c.message() for c in conflicts]
+    assert_slip(family, reply, question, slot)
 
 
 @pytest.mark.parametrize(
@@ -219,9 +224,7 @@ def test_more_slips_the_ledger_reads(family, reply, question, slot):
     ],
 )
 def test_more_things_that_are_not_contradictions(reply, question):
-    ledger = ClaimLedger(FAMILY, "", "Pat Doe", "He joined the railways in 1975 and served thirty-eight years.")  # a counted detail
-    value, conflicts = score(ledger, reply, question)
-    assert value < 0.5, [c.message() for c in conflicts]
+    assert_no_alarm(ClaimLedger(FAMILY, "", "Pat Doe", "He joined the railways in 1975 and served thirty-eight years."), reply, question)  # a counted detail
 
 
 def test_the_persona_s_place_among_siblings_sets_theirs():
@@ -265,8 +268,7 @@ def crew():
     ],
 )
 def test_v13_slips(crew, reply, question, slot):
-    value, conflicts = score(crew, reply, question)
-    assert value >= 0.5 and conflicts[0].claim.slot == slot, [c.message() for c in conflicts]
+    assert_slip(crew, reply, question, slot)
 
 
 @pytest.mark.parametrize(
@@ -279,11 +281,9 @@ def test_v13_slips(crew, reply, question, slot):
     ],
 )
 def test_v13_non_contradictions(crew, reply, question):
-    value, conflicts = score(crew, reply, question)
-    assert value < 0.5, [c.message() for c in conflicts]
+    assert_no_alarm(crew, reply, question)
 
 
 def test_a_shift_at_the_fire_station_is_a_firefighter_s():
     ledger = ClaimLedger({"partner": "boyfriend Danny, a mechanic at his dad's shop"}, "", "Pat Doe")
-    value, conflicts = score(ledger, "he tries but he's always coming off a 24-hour shift at the fire station so he just sleeps", "Does Danny help you study?")
-    assert value >= 0.5 and conflicts[0].claim.slot == "other:kinjob"
+    assert_slip(ledger, "he tries but he's always coming off a 24-hour shift at the fire station so he just sleeps", "Does Danny help you study?", "other:kinjob")
