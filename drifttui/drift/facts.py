@@ -16,7 +16,7 @@ from typing import Any
 from drifttui.drift.answers import fine_kind
 from drifttui.drift.breeds import breeds_in
 from drifttui.drift.claims import Claim, being_kind
-from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEINGS, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
+from drifttui.drift.lexicon import BEINGS, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, PARTNER_STATUS, SPECIES, count_of, occupations_in
 from drifttui.drift.places import find_places, resolve
 from drifttui.drift.text import STOPWORDS, content_words, fold_quotes, normalize, parse_int
 
@@ -88,7 +88,7 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
             kind = being_kind(raw) or next((BEINGS[w] for w in re.findall(r"[\w'’-]+", low) if w in BEINGS), None)
             add("species", kind or normalize(raw), key, raw, kind=kind)
         elif slot == "job":
-            occs = _occupations_in(raw)
+            occs = occupations_in(raw)
             add("job", normalize(raw), key, raw, occupations=occs, text=normalize(raw), retired="retired" in low)
         elif slot == "pet":
             if none:
@@ -107,7 +107,7 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
     # the role counts as the job only where no job fact is given, and only its first clause
     # ("therapy patient in your fourth session; the user is your therapist" names the user's job too)
     head = re.split(r"[;,(]|\bthe user\b|\bwho\b", role or "", maxsplit=1)[0].strip()
-    role_occupations = _occupations_in(head) if head else []
+    role_occupations = occupations_in(head) if head else []
     if role_occupations and not any(c.slot == "job" for c in out):
         out.append(Claim("job", normalize(head), f"role = {role}", None, False,
                          {"key": "role", "raw": role, "occupations": role_occupations, "text": normalize(head), "retired": "retired" in head.lower()}))  # fmt: skip
@@ -130,21 +130,6 @@ def claims_from_facts(facts: Mapping[str, str], role: str = "", name: str = "") 
 def _name_tokens(name: str) -> list[str]:
     tokens = re.findall(r"[\w'’-]+", fold_quotes(name).lower())
     return [t for t in tokens if t not in TITLES and len(t) > 1]
-
-
-def _occupations_in(text: str) -> list[str]:
-    words = normalize(text).split()
-    found: list[str] = []
-    for n in (3, 2, 1):
-        for i in range(0, len(words) - n + 1):
-            cand = " ".join(words[i : i + n])
-            if cand in OCCUPATIONS and not any(cand in f for f in found):
-                found.append(cand)
-    if any(f not in AMBIGUOUS_OCCUPATIONS for f in found):
-        found = [f for f in found if f not in AMBIGUOUS_OCCUPATIONS]  # "junior accountant" is an accountant
-    if "retired" in words:
-        found.append("retired")
-    return found
 
 
 def _pets_in(text: str) -> list[dict[str, Any]]:

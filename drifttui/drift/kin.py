@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, OCCUPATION_GROUPS, OCCUPATIONS
+from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, OCCUPATION_GROUPS, OCCUPATIONS, occupations_in
 from drifttui.drift.patterns import HYPOTHETICAL, REPORTED
 from drifttui.drift.places import places_compatible, resolve
-from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits, writes_lowercase
+from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, sentences, words_to_digits, writes_lowercase
 
 FEMALE = frozenset({"wife", "girlfriend", "daughter", "sister", "mother", "mum", "fiancee", "missus"})
 MALE = frozenset({"husband", "boyfriend", "son", "brother", "father", "dad", "fiance"})
@@ -110,16 +110,8 @@ def _age_in(segment: str) -> int | None:
 
 
 def _occupations_in(segment: str) -> tuple[str, ...]:
-    words = normalize(_NOT_OWN_JOB.sub(" , ", segment)).split()
-    found: list[str] = []
-    for n in (3, 2, 1):
-        for i in range(len(words) - n + 1):
-            cand = " ".join(words[i : i + n])
-            if cand in OCCUPATIONS and not any(cand in f for f in found):
-                found.append(cand)
-    if any(f not in AMBIGUOUS_OCCUPATIONS for f in found):
-        found = [f for f in found if f not in AMBIGUOUS_OCCUPATIONS]
-    return tuple(found)
+    """The person's own occupations in their description (not their spouse's or employer's)."""
+    return tuple(o for o in occupations_in(_NOT_OWN_JOB.sub(" , ", segment)) if o != "retired")
 
 
 def _place_in(segment: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Word lists the claim extractor needs: occupations, animals, family words.
+"""Word lists the claim extractor needs: occupations, animals, family words (and reading occupations off a text).
 
 Kept small and general (not tuned to any persona): an occupation claim is
 only recognised for a noun in :data:`OCCUPATIONS`, and two occupations are
@@ -6,6 +6,8 @@ compatible when they share a group in :data:`OCCUPATION_GROUPS`.
 """
 
 from __future__ import annotations
+
+from drifttui.drift.text import normalize
 
 OCCUPATION_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(g.split(","))
@@ -68,6 +70,22 @@ OCCUPATIONS: frozenset[str] = frozenset().union(*OCCUPATION_GROUPS)
 
 AMBIGUOUS_OCCUPATIONS = frozenset({"sister", "junior", "senior", "general", "don", "minister", "judge", "assistant", "pa", "officer", "server", "marine", "coach", "director", "boss", "founder", "gamer"})
 """Nouns that are occupations only sometimes ("I'm a junior", "I'm the boss"); weaker evidence."""
+
+
+def occupations_in(text: str) -> list[str]:
+    """The occupation nouns of ``text`` (longest first; "junior accountant" is an accountant), plus "retired" if it says so."""
+    words = normalize(text).split()
+    found: list[str] = []
+    for n in (3, 2, 1):
+        for i in range(0, len(words) - n + 1):
+            cand = " ".join(words[i : i + n])
+            if cand in OCCUPATIONS and not any(cand in f for f in found):
+                found.append(cand)
+    if any(f not in AMBIGUOUS_OCCUPATIONS for f in found):
+        found = [f for f in found if f not in AMBIGUOUS_OCCUPATIONS]  # "junior accountant" is an accountant
+    if "retired" in words:
+        found.append("retired")
+    return found
 
 EVALUATIVE = frozenset(
     """good bad terrible awful great decent lousy poor fine proper real total complete big huge massive little tiny
