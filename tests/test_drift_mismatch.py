@@ -82,3 +82,8 @@ def test_the_weak_score_needs_a_mismatch_and_counts_matches_against():
     assert 0.0 < short <= WEIGHT
     assert weak_score({**none, "mm_number": 0.7, "ok_number": 0.7, "sentences": 0.7}) < short  # the same reply also gets it right
     assert weak_score({**none, "mm_number": 0.7, "sentences": 2.5}) < short  # a long reply mismatches by chance
+
+
+def test_a_capital_after_a_bracket_or_a_stop_is_not_a_name():
+    assert details("(laughs) Sorry, she was out the window yesterday!")["name"] == frozenset()
+    assert details("Oh! Well, Bess is fourteen.")["name"] == {"bess"}

@@ -50,7 +50,13 @@ def details(text: str) -> dict[str, frozenset]:
     e = words_to_digits(expand_contractions(fold_quotes(text)))
     numbers = frozenset(int(x) for x in re.findall(r"(?<![\d:£$€.])\b(\d{1,3})\b(?![\d:%])", e) if 1 < int(x) < 120)
     tokens = re.findall(r"[\w'’-]+", e)
-    names = frozenset(re.sub(r"['’]s?$", "", t.lower()) for i, t in enumerate(tokens) if i > 0 and t[:1].isupper() and not t.isupper() and t not in _NOT_NAMES)
+    # a capitalised word inside the sentence, not after a bracket or a stop ("(laughs) Sorry", "Oh! Well")
+    names = frozenset(
+        re.sub(r"['’]s?$", "", m.group(0).lower())
+        for m in re.finditer(r"[\w'’-]+", e)
+        if m.start() > 0 and m.group(0)[:1].isupper() and not m.group(0).isupper() and m.group(0) not in _NOT_NAMES
+        and not re.search(r"[.!?)(\]\[\"“”:;—–…]\s*$|^\s*$", e[: m.start()])
+    )  # fmt: skip
     low = {t.lower() for t in tokens}
     return {
         "number": numbers,
