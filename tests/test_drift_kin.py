@@ -287,3 +287,7 @@ def test_v13_non_contradictions(crew, reply, question):
 def test_a_shift_at_the_fire_station_is_a_firefighter_s():
     ledger = ClaimLedger({"partner": "boyfriend Danny, a mechanic at his dad's shop"}, "", "Pat Doe")
     assert_slip(ledger, "he tries but he's always coming off a 24-hour shift at the fire station so he just sleeps", "Does Danny help you study?", "other:kinjob")
+
+
+def test_a_number_year_old_is_an_age(ledger):
+    assert_slip(ledger, "Olive is ten, and I'm just a five-year-old myself, ha.", "How old are you?", "age")

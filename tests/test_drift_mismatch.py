@@ -87,3 +87,8 @@ def test_the_weak_score_needs_a_mismatch_and_counts_matches_against():
 def test_a_capital_after_a_bracket_or_a_stop_is_not_a_name():
     assert details("(laughs) Sorry, she was out the window yesterday!")["name"] == frozenset()
     assert details("Oh! Well, Bess is fourteen.")["name"] == {"bess"}
+
+
+def test_the_persona_s_own_name_mismatches_no_one_s_fact(embedder):
+    index = FactIndex({"name": "Mara Silva", "pet": "a grey cat named Olive"}, "", embedder.encode)
+    assert [m for m in index.mismatches("I am Mara Silva, and that is that.", "How old is Olive?") if m.kind == "name"] == []

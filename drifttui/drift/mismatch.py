@@ -99,6 +99,8 @@ class FactIndex:
         self.encode = encode
         self.vectors = encode(self.texts) if self.texts else np.zeros((0, 1))
         self.details = [details(t) for t in self.texts]
+        self.own_name = frozenset(n.lower() for n in re.findall(r"[\w'’-]+", str(facts.get("name", ""))))
+        """The persona's own name: saying it ("I am Mara Silva") mismatches no fact about someone else."""
 
     def read(self, reply: str, question: str | None = None) -> tuple[dict[str, float], list[Mismatch]]:
         """:data:`FEATURES` of ``reply``, and its mismatches, most similar first.
@@ -116,6 +118,7 @@ class FactIndex:
         out: list[Mismatch] = []
         for sentence, vector in zip(sents, vectors):
             said = details(sentence)
+            said["name"] = said["name"] - self.own_name
             sims = self.vectors @ vector
             for k in np.argsort(-sims)[:TOP_FACTS]:
                 expected, sim = self.details[k], float(sims[k])

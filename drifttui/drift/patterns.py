@@ -25,6 +25,7 @@ AGE_PATTERNS = (
     (re.compile(rf"\bI (?:will be|am going to be|am turning|turn|will turn) {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), -1),
     (re.compile(rf"(?<!when )(?<!since )(?<!after )(?<!before )(?<!once )(?<!until )(?<!till )\bI (?:just |recently )?turned {NUM}\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|times))", re.I), 0),
     (re.compile(rf"\bmy age is {NUM}\b", re.I), 0),
+    (re.compile(rf"\bI am {ADV}an? {NUM}[- ]years?[- ]old\b", re.I), 0),  # "I'm just a five-year-old"
     # "at 63 I still carry the pipe", "I'm a grown woman of 27"
     (re.compile(rf"(?:^|[,;—–]\s*|\b(?:and|but|yet|even|now|sir|sior|love|dear|mate)\W+)at {NUM},? I (?:am |can |do |will )?still\b", re.I), 0),
     (re.compile(rf"(?:^|[,;—–]\s*)at {NUM},? a (?:man|woman|body|fellow|fella|girl|lad|lass) (?:has to|must|should|needs to|can|starts? to|begins? to)\b", re.I), 0),
