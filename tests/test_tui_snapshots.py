@@ -6,8 +6,18 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-from tests.test_tui import ready, send
+from tests.test_tui import ready as _ready
+from tests.test_tui import send
 from tests.tui_helpers import make_app, wait_until
+
+
+async def ready(pilot) -> None:
+    """The app is ready, with a steady cursor: a blinking one is caught on or off by the timing of a loaded machine."""
+    await _ready(pilot)
+    from drifttui.tui.widgets._chat_input import ChatInput
+
+    for box in pilot.app.screen.query(ChatInput):
+        box.cursor_blink = False
 
 REPLIES = [
     "Mm. Teeth all day, then Olive and a quiet evening. I am 34, if you must know.",
@@ -27,6 +37,9 @@ def test_chat_screen_with_drift_panel_80x24(snap_compare):
         await ready(pilot)
         await send(pilot, "How was your day?")
         await send(pilot, "Can you help me?")
+        from drifttui.tui.widgets._chat_input import ChatInput
+
+        pilot.app.screen.query_one(ChatInput).focus()  # where the user types next: fixed, not left to the timing of the last reply
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
