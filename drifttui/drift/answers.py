@@ -860,8 +860,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _counts(e, sentence, out, anchors, question if first else "")
         _key_counts(e, sentence, out, anchors)
         del n_before
-    first_pet = about_pet_at_start
     for index, sentence in enumerate(sents):  # questions too: "Ha, that old black villain?"
-        _pet_colour(sentence, out, anchors, first_pet if index < 3 or named_in_question else None)
+        _pet_colour(sentence, out, anchors, about_pet_at_start if index < 3 or named_in_question else None)
     kin_claims(text, question, anchors.kin, lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs))
     return out.claims

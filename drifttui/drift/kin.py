@@ -214,8 +214,8 @@ def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
 
 
 def _subject(kin: Kin) -> str:
-    aliases = [re.escape(kin.name)]
-    return rf"(?:\b(?i:{'|'.join(aliases)})\b|\b(?i:{kin.pronoun})\b)"
+    """A regex for the words that can be the person: their name or a pronoun."""
+    return rf"(?:\b(?i:{re.escape(kin.name)})\b|\b(?i:{kin.pronoun})\b)"
 
 
 def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> None:
