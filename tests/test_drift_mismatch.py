@@ -47,6 +47,14 @@ def test_a_sentence_about_a_fact_with_another_detail_is_a_mismatch(index):
     assert found[0].message().startswith("factual (weak):")
 
 
+def test_names_of_times_are_compared_only_with_names_of_times(embedder):
+    family = FactIndex({"siblings": "older brother Donald, a crofter"}, "", embedder.encode)
+    assert family.mismatches("Donald comes over every Easter, regular as the ferry.", "Do you see your brother?") == []
+    birthday = FactIndex({"birthday": "born in March"}, "", embedder.encode)
+    found = [m for m in birthday.mismatches("I was born in April, a spring baby.", "When is your birthday?") if m.kind == "name"]
+    assert found and found[0].said == ("april",) and found[0].expected == ("march",)
+
+
 @pytest.mark.parametrize(
     ("reply", "question"),
     [

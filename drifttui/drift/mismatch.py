@@ -43,6 +43,14 @@ KINDS = ("number", "name", "occupation", "colour", "species")
 _COLOURS = frozenset("black white ginger orange grey gray brown golden yellow tabby cream red blue silver chocolate tan".split())
 _NOT_NAMES = frozenset("I I'm The A An And But So Oh Ah Yes No Yeah Well Ha Haha Ja Aye Sure Mm Hm Ok Okay Lol God Lord".split())
 _SINGLE_OCCUPATIONS = frozenset(o for o in OCCUPATIONS if " " not in o)
+CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "christmas xmas easter hogmanay hanukkah diwali eid ramadan passover lent advent whitsun michaelmas "
+    "candlemas halloween thanksgiving midsummer yule".split()
+)
+"""Capitalised words that name a time, not a person, pet or place: "since Easter" says nothing against "Michael";
+they are compared only with each other ("born in March" against "April")."""
 
 
 def details(text: str) -> dict[str, frozenset]:
@@ -123,17 +131,28 @@ class FactIndex:
             for k in np.argsort(-sims)[:TOP_FACTS]:
                 expected, sim = self.details[k], float(sims[k])
                 for kind in KINDS:
-                    if not (said[kind] and expected[kind]):
-                        continue
-                    key = ("ok_" if said[kind] & expected[kind] else "mm_") + kind
-                    features[key] = max(features[key], sim)
-                    if key.startswith("mm_"):
-                        out.append(Mismatch(sentence, self.texts[k], sim, kind, tuple(sorted(said[kind])), tuple(sorted(expected[kind]))))
+                    for ours, theirs in _comparable(kind, said[kind], expected[kind]):
+                        key = ("ok_" if ours & theirs else "mm_") + kind
+                        features[key] = max(features[key], sim)
+                        if key.startswith("mm_"):
+                            out.append(Mismatch(sentence, self.texts[k], sim, kind, tuple(sorted(ours)), tuple(sorted(theirs))))
         return features, sorted(out, key=lambda m: -m.similarity)
 
     def mismatches(self, reply: str, question: str | None = None) -> list[Mismatch]:
         """The sentences of ``reply`` that name another detail than a fact they are near to, most similar first."""
         return self.read(reply, question)[1]
+
+
+def _comparable(kind: str, said: frozenset, expected: frozenset) -> list[tuple[frozenset, frozenset]]:
+    """The pairs of detail sets to compare: names of times only with names of times, other names with other names."""
+    if kind != "name":
+        return [(said, expected)] if said and expected else []
+    pairs = []
+    for group in (lambda n: n in CALENDAR, lambda n: n not in CALENDAR):
+        ours, theirs = frozenset(filter(group, said)), frozenset(filter(group, expected))
+        if ours and theirs:
+            pairs.append((ours, theirs))
+    return pairs
 
 
 def weak_score(features: Mapping[str, float]) -> float:
