@@ -39,9 +39,9 @@ class RuntimeOptions:
     probe_every: int = 5
     """Ask the persona's probes every this many assistant turns (0: only on demand)."""
     score_while_streaming: bool = False
-    """Let the engine score each reply in the drift scorer's contexts as it streams: the full
-    scores are then ready ~20 ms after the reply ends instead of ~0.6-1 s, but on the default
-    model the stream runs at ~0.55x and Enter-to-scores takes 1.2-1.5x as long
+    """Let the engine score each reply's first tokens in the drift scorer's contexts as it streams:
+    the full scores are then ready ~30-40 ms after the reply ends instead of ~0.2 s, but on the
+    default model the stream's start runs at ~0.7x and Enter-to-scores takes ~1.3x as long
     (``scripts/bench_scoring.py`` measures both), so it is off unless asked for."""
 
 

@@ -83,7 +83,8 @@ def bench_streaming(model: str, threads: int, rounds: int, max_tokens: int) -> f
     from llama_cpp import Llama
 
     engine = LlamaEngine(model, n_ctx=2048, threads=threads, n_parallel=1)
-    llm = Llama(model_path=model, n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False)
+    # the same file the engine loaded (for the bundled model, its Q8_0 copy: drifttui/engine/_recode.py)
+    llm = Llama(model_path=engine.info.weights_path or model, n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False)
     prompt_text = engine.template.render(PROMPT)
     raw_tokens = raw_time = app_tokens = app_time = 0.0
     raw_run(llm, prompt_text, 8, 0)  # warm-up both

@@ -18,7 +18,10 @@ generated replies per checkpoint, each produced twice side by side: scored after
 the stream (the TUI's default) and scored while it streams (``drifttui
 --score-while-streaming``: the engine decodes each new token in the two scoring
 contexts too); printed are the stream's tokens/s, the time from the reply's end
-to its full scores, and from Enter to full scores. A benchmark, not a test:
+to its full scores, and from Enter to full scores. Then (unless ``--no-encoding``)
+the full scores of the same turns from the bundled model's Q8_0 copy (what the
+engine loads) and from its shipped Q4_1 file, in ABBA blocks, with the log-prob
+throughput of each (``drifttui/engine/_recode.py``). A benchmark, not a test:
 numbers depend on the machine and its load (the load average is printed).
 """
 
@@ -133,6 +136,46 @@ def stream_section(engine, embedder, persona, chat: list[Message], args) -> None
         )
 
 
+def encoding_section(engine, embedder, persona, chat: list[Message], args) -> None:
+    """Full scores from the bundled model's Q8_0 copy vs its shipped Q4_1 file: the same turns, in ABBA blocks.
+
+    Blocks, not turn-by-turn alternation: switching between two loaded models every turn slows
+    both (by a fifth for the Q8_0 copy here), which is not how the app runs.
+    """
+    from drifttui.engine._llama import LlamaEngine
+
+    info = engine.info
+    if info.weights_path in ("", info.model_path):
+        print("\nencoding comparison skipped: the engine runs the model file as given (not the bundled model, or DRIFTTUI_RECODE=0)")
+        return
+    shipped = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, recode=False)
+    engines = {"q8_0": engine, "q4_1": shipped}
+    print("\nthe bundled model from its Q8_0 copy (the default) vs its shipped Q4_1 file, full scores of the same turns (ABBA blocks):")
+    for at in args.at:
+        spent: dict[str, list[float]] = {name: [] for name in engines}
+        for block, name in enumerate(("q8_0", "q4_1", "q4_1", "q8_0")):
+            scorer = DriftScorer(persona, engine=engines[name], embedder=embedder)
+            for t in range(max(0, at - 5), at + 5):
+                index = 2 * t + 1
+                t0 = time.perf_counter()
+                scorer.score(chat[:index], f"{chat[index].content} [{block}]", index)
+                if t >= at - 4:  # the first turn only fills the caches
+                    spent[name].append(time.perf_counter() - t0)
+        a, b = (statistics.median(spent[n]) * 1000 for n in ("q4_1", "q8_0"))
+        print(f"  turn {at:4}: full scores, median of {len(spent['q8_0'])} turns: Q4_1 {a:.0f} ms -> Q8_0 {b:.0f} ms (x{a / b:.2f} faster)")
+    text = " ".join(m.content for m in chat[:40])[:1200]
+    rates: dict[str, list[float]] = {name: [] for name in engines}
+    for name in ("q8_0", "q4_1", "q4_1", "q8_0"):
+        for _ in range(2):
+            engines[name].reset("main")
+            t0 = time.perf_counter()
+            lp = engines[name].logprobs([Message("user", "Read this.")], text, slot="main")
+            rates[name].append(len(lp.tokens) / (time.perf_counter() - t0))
+    a, b = (statistics.median(rates[n]) for n in ("q4_1", "q8_0"))
+    print(f"  log-prob throughput: Q4_1 {a:.0f} -> Q8_0 {b:.0f} tokens/s (x{b / a:.2f})")
+    shipped.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--threads", type=int, default=2)
@@ -142,12 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persona", help="persona (default: the bundled one)")
     parser.add_argument("--stream", type=int, default=6, help="generated turns per checkpoint for the scored-while-streaming comparison (0: skip)")
     parser.add_argument("--stream-tokens", type=int, default=96, help="max tokens per generated reply in that comparison")
+    parser.add_argument("--no-encoding", action="store_true", help="skip the Q8_0-copy vs shipped-Q4_1 comparison")
     args = parser.parse_args(argv)
     n_turns = args.turns or max(args.at) + 5
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     engine = open_engine(n_ctx=2048, threads=args.threads)
     embedder = load_embedder()
-    print(f"model: {engine.info.model_name}, {engine.info.threads} threads; embedder: {'yes' if embedder else 'UNAVAILABLE'}")
+    loaded = f" (loaded from {Path(engine.info.weights_path).name})" if engine.info.weights_path not in ("", engine.info.model_path) else ""
+    print(f"model: {engine.info.model_name}{loaded}, {engine.info.threads} threads; embedder: {'yes' if embedder else 'UNAVAILABLE'}")
     persona = resolve_persona(args.persona)
     scorer = DriftScorer(persona, engine=engine, embedder=embedder)
     model_time = Timed(engine, "logprobs")
@@ -199,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  slowest measured turn: {slow} ({times[slow][0] * 1000:.0f} ms, {evaluated[slow]} model tokens)")
     if args.stream:
         stream_section(engine, embedder, persona, chat, args)
+    if not args.no_encoding:
+        encoding_section(engine, embedder, persona, chat, args)
     text = " ".join(m.content for m in chat[:40])
     engine.reset("main")
     t0 = time.perf_counter()

@@ -8,7 +8,7 @@ import numpy as np
 
 from drifttui.drift import DriftScorer
 from drifttui.drift.fit import fit_checks, fit_misses
-from drifttui.drift.likelihood import LikelihoodModel
+from drifttui.drift.likelihood import GAP_TOKENS, OPENER, LikelihoodModel
 from drifttui.lab.simulator import window_start
 from drifttui.drift.local import style_shift
 from drifttui.drift.register import register_hits, register_score
@@ -38,17 +38,20 @@ class FakeEngine:
     def __init__(self, slots=("main", "plain", "score", "score-plain")):
         self.slots = set(slots)
         self.calls: list[tuple[str, int]] = []
+        self.contexts: list[list[Message]] = []
 
     def slot_tokens(self, slot):
         if slot not in self.slots:
             raise KeyError(slot)
         return []
 
-    def logprobs(self, messages, reply, *, slot="main"):
+    def logprobs(self, messages, reply, *, slot="main", max_tokens=None):
         self.calls.append((slot, len(messages)))
+        self.contexts.append(list(messages))
         has_system = messages and messages[0].role == "system"
-        values = np.full(len(reply.split()), -2.0 if has_system else -3.0, dtype=np.float32)
-        return TokenLogprobs(reply.split(), values)
+        words = reply.split()[:max_tokens]
+        values = np.full(len(words), -2.0 if has_system else -3.0, dtype=np.float32)
+        return TokenLogprobs(words, values)
 
 
 def test_likelihood_contexts_use_their_own_slots_and_cache_by_text():
@@ -59,9 +62,26 @@ def test_likelihood_contexts_use_their_own_slots_and_cache_by_text():
     calls = dict(engine.calls)
     assert set(calls) == {"score", "score-plain"}
     assert calls["score-plain"] == 1 and calls["score"] == 2  # neither context sees the history: cost does not grow
+    assert engine.contexts == [[Message("system", "You are X."), OPENER], [OPENER]]  # nor the question: the reply alone
     assert lik.gap == 1.0
     model.measure(history, "a b c")
-    assert len(engine.calls) == 2  # cached by text
+    model.measure(chat(4) + [Message("user", "something else")], "a b c")
+    assert len(engine.calls) == 2  # cached by text: the same reply after any chat is measured once
+
+
+def test_likelihood_reads_a_bounded_number_of_reply_tokens():
+    engine = FakeEngine()
+    reply = " ".join(f"w{i}" for i in range(200))
+    assert LikelihoodModel(engine, "You are X.", max_tokens=32).measure([Message("user", "hi")], reply).n == 32
+    assert LikelihoodModel(engine, "You are X.", max_tokens=None).measure([Message("user", "hi")], reply).n == 200
+    assert LikelihoodModel(engine, "You are X.").max_tokens == GAP_TOKENS
+
+
+def test_likelihood_with_the_question_reads_the_last_user_message():
+    engine = FakeEngine()
+    model = LikelihoodModel(engine, "You are X.", with_question=True)
+    model.measure([*chat(4), Message("user", "How old are you?")], "Forty.")
+    assert engine.contexts == [[Message("system", "You are X."), Message("user", "How old are you?")], [Message("user", "How old are you?")]]
 
 
 def test_missing_engine_slots_degrade_with_a_clear_message():

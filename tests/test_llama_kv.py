@@ -82,3 +82,26 @@ def test_a_cancelled_stream_leaves_its_riders_consistent(default_model_path):
         want = engine.logprobs(context, kept, slot=slot).logprobs
         assert got.shape == want.shape and abs(float(got.mean() - want.mean())) < 0.1
     engine.close()
+
+
+def test_a_capped_rider_stops_after_its_tokens_and_its_score_is_cached(default_model_path):
+    """``measure`` entries with a token cap ride along for that many reply tokens only; ``logprobs`` with the cap then evaluates nothing."""
+    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    chat = [*_history("Ines", 2)[:-1], Message("user", "Tell me, in detail, about your whole week at the clinic, day by day.")]
+    context = [chat[0], chat[-1]]
+    prompt_len = engine.count_tokens(context)
+    reply = engine.stream(chat, SamplingParams(max_tokens=40, seed=5, temperature=0.0), measure=[("score", context, 8)]).result()
+    assert reply.n_tokens > 12  # the reply went on after the rider stopped
+    assert len(engine.slot_tokens("score")) == prompt_len + 8
+    before = engine.stats["prompt_evaluated"]
+    capped = engine.logprobs(context, reply.text, slot="score", max_tokens=8)
+    assert engine.stats["prompt_evaluated"] - before <= 2  # at most a re-split last token
+    assert len(capped.logprobs) == 8
+    full = engine.logprobs(context, reply.text, slot="score")  # extends the cached eight
+    assert len(full.logprobs) > 12
+    assert capped.tokens == full.tokens[:8]
+    np.testing.assert_allclose(capped.logprobs, full.logprobs[:8], atol=0.05)
+    engine.reset()
+    fresh = engine.logprobs(context, reply.text, slot="score", max_tokens=8)
+    np.testing.assert_allclose(capped.logprobs, fresh.logprobs, atol=0.1)  # scored while streaming = scored afterwards
+    engine.close()

@@ -24,5 +24,11 @@ def run(args: argparse.Namespace) -> int:
         LlamaEngine(model, n_ctx=256, n_parallel=1).close()  # raises the real, readable error
         raise SystemExit(f"drifttui: error: first-token check failed: {failure}")
     if not args.quiet:
-        print(f"ok: llama.cpp build {library_id()} generates tokens with {model}")
+        from pathlib import Path
+
+        from drifttui.engine._recode import enabled, is_bundled, recoded_path
+
+        copy = recoded_path() if enabled() and is_bundled(Path(model)) and recoded_path().is_file() else None
+        loaded = f" (loaded from its Q8_0 copy {copy})" if copy else ""
+        print(f"ok: llama.cpp build {library_id()} generates tokens with {model}{loaded}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from drifttui.assets import ASSETS, fetch
+from drifttui.assets import ASSETS, DEFAULT_CHAT_MODEL, fetch
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,13 +42,32 @@ def run_fetch(args: argparse.Namespace) -> int:
                 print(f"{name}: present in {asset.directory}")
             continue
         fetch(asset, force=args.force)
+    if DEFAULT_CHAT_MODEL.name in names:
+        _prepare_recoded(quiet=args.quiet)
     return 0
+
+
+def _prepare_recoded(*, quiet: bool) -> None:
+    """Make the default model's Q8_0 copy now rather than on the app's first start (see ``engine._recode``)."""
+    try:
+        from drifttui.engine._recode import enabled, recoded_path, runtime_weights
+    except ImportError:  # llama-cpp-python not installed yet: the engine makes it on first load
+        return
+    if not enabled() or recoded_path().is_file():
+        return
+    runtime_weights(DEFAULT_CHAT_MODEL.main_path, log=None if quiet else print)
 
 
 def run_list(args: argparse.Namespace) -> int:
     for name, asset in ASSETS.items():
         state = "present" if asset.is_present() else "missing"
         print(f"{name:32} {state:8} {asset.package}=={asset.version} ({asset.license})  {asset.main_path}")
+        if asset is DEFAULT_CHAT_MODEL:
+            from drifttui.engine._recode import enabled, recoded_path
+
+            copy = recoded_path()
+            if enabled() and copy.is_file():
+                print(f"{'':32} {'':8} runs from its Q8_0 copy {copy}")
     return 0
 
 

@@ -1,31 +1,38 @@
 """The model's own view of a reply: per-token log-probabilities under two contexts.
 
-For a reply we ask the chat model how likely each of its tokens is:
+For a reply we ask the chat model how likely each of its first
+:data:`GAP_TOKENS` tokens is as the answer to a fixed neutral user turn
+(:data:`OPENER`, "Hello."):
 
-* ``persona`` — the persona system prompt + the last user message;
-* ``plain`` — the same user message with **no** system message: the model's
-  unconditioned default assistant ("You are a helpful AI assistant named
-  SmolLM…").
+* ``persona`` — after the persona's system prompt;
+* ``plain`` — with **no** system message: the model's unconditioned default
+  assistant ("You are a helpful AI assistant named SmolLM…").
 
 The mean log-prob per token, persona minus plain, is the *persona gap*: a
 reply the default assistant explains as well as the persona does is drifting
 toward the default. Neither context sees earlier replies, so a chat that has
-drifted as a whole cannot vouch for its own drift (docs/scoring.md, *Design
-measurements*). A third context with a window of recent history (the "history
-lift", how much the persona's own recent replies make a reply more expected)
-was measured and dropped: on 517 labelled turns by four authors it added
-nothing to the local score (leave-one-persona-out AUROC 0.888 without it,
-0.886 with it) and cost a third of the model time.
+drifted as a whole cannot vouch for its own drift, nor the user's question:
+both contexts read the reply alone, so they are the same for every turn of a
+persona and the engine keeps them cached. A turn costs at most
+2 × :data:`GAP_TOKENS` evaluated tokens, whatever the reply's length or the
+chat's. Measured on 2,297 labelled turns (docs/scoring.md, *Design
+measurements*): reading the first 32 tokens after the opener separates drift as
+well as the earlier measure (the whole reply after the last user message;
+local AUROC 0.894 vs 0.896, global 0.996 vs 0.997, mean of 15 splits) at under
+half the model work; its gap runs 0.17 nats/token higher, which the scorer
+subtracts (``ScorerConfig.gap_shift``). The lab's cross-check keeps the question
+(``with_question=True``). A third context with a window of recent history (the
+"history lift") was measured and dropped in v5: it added nothing to the local
+score and cost a third of the model time.
 
-Cost is bounded by construction: each call evaluates only the user message and
-the reply after a cached system prompt, each context in its own engine slot
-(``score``, ``score-plain``), so neither evicts the other, the chat's ``main``
-slot, or ``plain`` (where the TUI samples no-persona control replies). With
-``drifttui --score-while-streaming`` the TUI hands both contexts to the engine
-when it streams a reply (:meth:`LikelihoodModel.contexts`); the llama engine then
-decodes each new token in all three sequences in one batch, and scoring after the
-reply finds the log-probs cached (``scripts/bench_scoring.py`` measures what that
-costs the stream).
+Each context has its own engine slot (``score``, ``score-plain``), so neither
+evicts the other, the chat's ``main`` slot, or ``plain`` (where the TUI samples
+no-persona control replies). With ``drifttui --score-while-streaming`` the TUI
+hands both contexts to the engine when it streams a reply
+(:meth:`LikelihoodModel.contexts`); the llama engine then decodes each of the
+reply's first tokens in all three sequences in one batch, and scoring after the
+reply finds the log-probs cached (``scripts/bench_scoring.py`` measures what
+that costs the stream).
 """
 
 from __future__ import annotations
@@ -41,6 +48,9 @@ from drifttui.engine import Message
 
 OPENER = Message("user", "Hello.")
 """Stands in for the user turn when a reply has none before it (a greeting): every context gets the same one."""
+
+GAP_TOKENS = 32
+"""Reply tokens the contexts read by default (see :class:`LikelihoodModel`)."""
 
 DEFAULT_SLOTS = {"persona": "score", "plain": "score-plain"}
 """Engine slot used by each context kind (see ``LlamaEngine(slots=...)``)."""
@@ -91,11 +101,25 @@ class LikelihoodModel:
         engine: Any :class:`~drifttui.engine.Engine` with ``logprobs``.
         system_prompt: The persona's system prompt (the ``full`` variant).
         slots: Engine slot per context kind (``persona``, ``plain``).
+        max_tokens: Read only the reply's first ``max_tokens`` tokens (None: all of it).
+        with_question: Put the chat's last user message before the reply in both contexts
+            (the lab's cross-check); by default both read the reply after the fixed :data:`OPENER`.
         cache_size: Replies remembered.
     """
 
-    def __init__(self, engine, system_prompt: str, *, slots: dict[str, str] | None = None, cache_size: int = 1024) -> None:
+    def __init__(
+        self,
+        engine,
+        system_prompt: str,
+        *,
+        slots: dict[str, str] | None = None,
+        max_tokens: int | None = GAP_TOKENS,
+        with_question: bool = False,
+        cache_size: int = 1024,
+    ) -> None:
         self.engine = engine
+        self.max_tokens = max_tokens
+        self.with_question = with_question
         self.system = Message("system", system_prompt) if system_prompt else None
         self.slots = {**DEFAULT_SLOTS, **(slots or {})}
         self._cache: OrderedDict[tuple, tuple[tuple[str, ...], np.ndarray]] = OrderedDict()
@@ -109,7 +133,7 @@ class LikelihoodModel:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        result = self.engine.logprobs(messages, reply, slot=self.slots[kind])
+        result = self.engine.logprobs(messages, reply, slot=self.slots[kind], max_tokens=self.max_tokens)
         value = (tuple(result.tokens), np.asarray(result.logprobs, dtype=np.float32))
         with self._lock:
             self._cache[key] = value
@@ -117,21 +141,22 @@ class LikelihoodModel:
                 self._cache.popitem(last=False)
         return value
 
-    def contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message]]]:
-        """``(slot, messages)`` of each context a reply after ``history`` is measured in.
+    def contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message], int | None]]:
+        """``(slot, messages, max_tokens)`` of each context a reply after ``history`` is measured in.
 
-        Only the last user message of ``history`` counts (system and assistant messages are
-        skipped). Passed to ``engine.stream(measure=...)``, these let the engine score the
-        reply in both contexts while it is generated, so :meth:`measure` finds it cached.
+        The same for every turn (the opener), unless ``with_question``: then the last user message
+        of ``history`` (system and assistant messages are skipped). Passed to
+        ``engine.stream(measure=...)``, these let the engine score the reply in both contexts
+        while it is generated, so :meth:`measure` finds it cached.
         """
-        last_user = next((m for m in reversed(history) if m.role == "user"), None)
+        last_user = next((m for m in reversed(history) if m.role == "user"), None) if self.with_question else None
         short = [last_user] if last_user is not None else [OPENER]
         system = [self.system] if self.system is not None else []
-        return [(self.slots["persona"], [*system, *short]), (self.slots["plain"], short)]
+        return [(self.slots["persona"], [*system, *short], self.max_tokens), (self.slots["plain"], short, self.max_tokens)]
 
     def measure(self, history: Sequence[Message], reply: str) -> Likelihoods:
-        """Log-probs of ``reply`` after ``history`` (user/assistant messages, oldest first): only its last user message counts."""
-        (_, persona_context), (_, plain_context) = self.contexts(history)
+        """Log-probs of ``reply``'s first ``max_tokens`` tokens in both contexts (``history``: user/assistant messages, oldest first)."""
+        (_, persona_context, _), (_, plain_context, _) = self.contexts(history)
         tokens, persona = self._logprobs("persona", persona_context, reply)
         _, plain = self._logprobs("plain", plain_context, reply)
         return Likelihoods(tokens, persona, plain)

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from drifttui.drift.factual import ClaimLedger, Conflict, factual_score
 from drifttui.drift.mismatch import FactIndex, Mismatch, weak_score
 from drifttui.drift.fit import fit_checks, fit_misses, fit_score
-from drifttui.drift.likelihood import DEFAULT_SLOTS, Likelihoods, LikelihoodModel
+from drifttui.drift.likelihood import DEFAULT_SLOTS, GAP_TOKENS, Likelihoods, LikelihoodModel
 from drifttui.drift.local import LocalSignals, local_signals
 from drifttui.drift.probes import probe_evidence, probe_score, run_probes
 from drifttui.drift.register import register_hits, register_score
@@ -89,6 +89,11 @@ class ScorerConfig:
         use_model: Use the engine's log-probabilities when an engine is given.
         slots: Engine slot per model context (``persona``, ``plain``).
         probe_every: Suggested probe period in turns (:meth:`DriftScorer.probe_due`); 0 = on demand only.
+        gap_tokens: The model signals read a reply's first ``gap_tokens`` tokens (None: all of it),
+            so a turn's model cost is bounded whatever the reply's length.
+        gap_shift: Added to the measured gap: the median per-turn difference between this measure (the
+            reply's first tokens, no question) and the one the logistic models were fitted on (the whole
+            reply after the last user message), so their thresholds keep their meaning (docs/scoring.md).
         gap_prior_tokens: A short reply's gap is shrunk toward ``gap_prior`` with this many pseudo-tokens.
         gap_prior: The typical in-character gap (nats/token).
         gap_alarm: Gap below which the evidence calls the reply assistant-like.
@@ -100,6 +105,8 @@ class ScorerConfig:
     use_model: bool = True
     slots: tuple[tuple[str, str], ...] = tuple(DEFAULT_SLOTS.items())
     probe_every: int = 5
+    gap_tokens: int | None = GAP_TOKENS
+    gap_shift: float = -0.17
     gap_prior_tokens: float = 6.0
     gap_prior: float = 0.5
     gap_alarm: float = 0.2
@@ -141,6 +148,7 @@ class DriftScorer:
                 engine,
                 persona.system_prompt(config.variant),
                 slots=dict(config.slots),
+                max_tokens=config.gap_tokens,
             )
         self._ledgers: OrderedDict[tuple, list] = OrderedDict()
         self._fact_index: FactIndex | None = None
@@ -152,7 +160,7 @@ class DriftScorer:
         """True when full scores include model log-prob passes (then :meth:`score` with ``model=False`` is much faster)."""
         return self._model is not None
 
-    def model_contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message]]]:
+    def model_contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message], int | None]]:
         """The engine contexts the next reply after ``history`` is measured in (none without a model).
 
         Pass them to ``engine.stream(..., measure=...)``: the engine then scores the reply in
@@ -312,8 +320,9 @@ class DriftScorer:
             return None
         cfg = self.config
         n = lik.n
-        shrunk = (n * lik.gap + cfg.gap_prior_tokens * cfg.gap_prior) / (n + cfg.gap_prior_tokens)
-        components["model.gap"] = lik.gap
+        gap = lik.gap + cfg.gap_shift
+        shrunk = (n * gap + cfg.gap_prior_tokens * cfg.gap_prior) / (n + cfg.gap_prior_tokens)
+        components["model.gap"] = gap
         components["model.gap_shrunk"] = shrunk
         components["model.persona_lp"] = float(lik.persona.mean())
         components["model.plain_lp"] = float(lik.plain.mean())
@@ -339,8 +348,8 @@ class DriftScorer:
             tokens = lik.assistant_tokens() if low else []
             said = f"; most assistant-like tokens: {', '.join(repr(t.strip() or t) for t, _ in tokens)}" if tokens else ""
             verdict = "the plain assistant explains it about as well as the persona" if low else "the persona explains it better than the plain assistant"
-            evidence.append(Evidence("global", f"global: likelihood gap {lik.gap:+.2f} nats/token ({verdict}){said}", None,
-                                     {"gap": round(lik.gap, 4), "persona_lp": round(float(lik.persona.mean()), 4),
+            evidence.append(Evidence("global", f"global: likelihood gap {components['model.gap']:+.2f} nats/token ({verdict}){said}", None,
+                                     {"gap": round(components["model.gap"], 4), "persona_lp": round(float(lik.persona.mean()), 4),
                                       "plain_lp": round(float(lik.plain.mean()), 4), "tokens": lik.n}))  # fmt: skip
         for miss in misses[:3]:
             evidence.append(Evidence("global", f"global: {miss.message}", None, {"cue": miss.cue, "amount": round(miss.amount, 3)}))

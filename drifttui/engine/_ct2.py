@@ -78,7 +78,7 @@ import numpy as np
 
 from drifttui.engine._protocol import Generation
 from drifttui.engine._textstream import TextStream
-from drifttui.engine._types import CancelToken, EngineInfo, Message, Reply, SamplingParams, TokenLogprobs
+from drifttui.engine._types import CancelToken, EngineInfo, Measure, Message, Reply, SamplingParams, TokenLogprobs
 from drifttui.errors import EngineError, ModelError
 
 _SEED_LOCK = threading.Lock()
@@ -669,7 +669,7 @@ class CT2Engine:
         *,
         cancel: CancelToken | None = None,
         slot: str = "main",
-        measure: Sequence[tuple[str, Sequence[Message]]] = (),
+        measure: Sequence[Measure] = (),
     ) -> Generation:
         """Stream the reply to ``messages``; the slot then remembers prompt + reply as its next prefix.
 
@@ -740,12 +740,14 @@ class CT2Engine:
                 self._prefetch()
             return replies
 
-    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main") -> TokenLogprobs:
+    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main", max_tokens: int | None = None) -> TokenLogprobs:
         """Log-probability of each token of ``reply`` after ``messages`` (one forward pass of prompt + reply)."""
         self._check_slot(slot)
         with self._lock:
             prompt = self._prompt(messages)
             tokens = self.reply_tokens(reply)
+            if max_tokens is not None:
+                tokens = tokens[: max(0, max_tokens)]
             target = (prompt + tokens)[: self.n_ctx]
             tokens = target[len(prompt) :]
             if not tokens:

@@ -107,8 +107,8 @@ class FakeEngine:
                 break
         return replies
 
-    def logprobs(self, messages, reply, *, slot="main") -> TokenLogprobs:
-        words = reply.split()
+    def logprobs(self, messages, reply, *, slot="main", max_tokens=None) -> TokenLogprobs:
+        words = reply.split()[:max_tokens]
         rng = np.random.default_rng(zlib.crc32(f"{len(messages)}:{reply}".encode()))
         return TokenLogprobs([w + " " for w in words], -rng.uniform(0.1, 3.0, size=len(words)).astype(np.float32))
 

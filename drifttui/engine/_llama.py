@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from drifttui.engine._protocol import Generation
+from drifttui.engine._recode import runtime_weights
 from drifttui.engine._sampling import Sampler, log_softmax_at
 from drifttui.engine._template import ChatTemplate
 from drifttui.engine._textstream import TextStream
-from drifttui.engine._types import CancelToken, EngineInfo, Message, Reply, SamplingParams, TokenLogprobs
+from drifttui.engine._types import CancelToken, EngineInfo, Measure, Message, Reply, SamplingParams, TokenLogprobs
 from drifttui.errors import EngineError, ModelError
 
 _LOG: deque[str] = deque(maxlen=50)
@@ -149,6 +150,8 @@ class LlamaEngine:
         n_batch: Tokens evaluated per decode call while reading a prompt.
         reuse_prefix: Keep each slot's cache between calls (off only to measure what reuse saves).
         slots: Names of the cached contexts.
+        recode: Load the bundled default model from its Q8_0 copy (:mod:`drifttui.engine._recode`;
+            other models always run as given).
         kv_cells: Size of the KV cache shared by all slots and forks (default: two full
             windows plus room for the forks). When it fills up, the least recently used
             slots are evicted (and re-evaluated when next used), so this trades memory
@@ -169,10 +172,12 @@ class LlamaEngine:
         kv_cells: int | None = None,
         reuse_prefix: bool = True,
         slots: Sequence[str] = ("main", "plain", "score", "score-plain"),
+        recode: bool = True,
     ) -> None:
         path = Path(model_path).expanduser()
         check_gguf_file(path)
         self._ll = ll = _load_library()
+        weights = runtime_weights(path) if recode else path
         self.threads = threads or default_threads()
         self.reuse_prefix = reuse_prefix
         self.n_batch = n_batch
@@ -182,9 +187,13 @@ class LlamaEngine:
 
         mparams = ll.llama_model_default_params()
         _LOG.clear()
-        self._model = ll.llama_model_load_from_file(str(path).encode(), mparams)
+        self._model = ll.llama_model_load_from_file(str(weights).encode(), mparams)
+        if not self._model and weights != path:  # a damaged re-encoded copy: drop it (made again next time), load the shipped file
+            weights.unlink(missing_ok=True)
+            weights = path
+            self._model = ll.llama_model_load_from_file(str(weights).encode(), mparams)
         if not self._model:
-            raise ModelError(f"llama.cpp could not load this model: {_last_error()}", path=path)
+            raise ModelError(f"llama.cpp could not load this model: {_last_error()}", path=weights)
         self._vocab = ll.llama_model_get_vocab(self._model)
         self.n_vocab = ll.llama_vocab_n_tokens(self._vocab)
         n_ctx_train = ll.llama_model_n_ctx_train(self._model)
@@ -229,6 +238,7 @@ class LlamaEngine:
             n_ctx=self.n_ctx,
             chat_template=self.template.name,
             threads=self.threads,
+            weights_path=str(weights),
         )
         self.stats = {"prompt_evaluated": 0, "generated": 0}
         # Prompt tokens per decode call: small enough that a cancel lands quickly on big
@@ -460,24 +470,26 @@ class LlamaEngine:
         evaluated: int,
         params: SamplingParams,
         cancel: CancelToken | None,
-        riders: Sequence[_Seq] = (),
+        riders: Sequence[tuple[_Seq, int | None]] = (),
     ) -> Generator[str, None, Reply]:
         """Sample a reply on ``seq`` (which holds the prompt); yields text deltas.
 
         Each of ``riders`` (sequences holding another prompt, with the logits after
-        it) gets every sampled token in the same decode call as ``seq``, with its
-        log-probability there, so the reply is scored in those contexts as it streams.
+        it, and how many reply tokens to take; None: all) gets every sampled token
+        in the same decode call as ``seq``, with its log-probability there, so the
+        reply is scored in those contexts as it streams.
         """
         seed = self._seed(params)
         sampler = Sampler(params, seed)
         text = TextStream(self.template.stops)
         logits = seq.last_logits
-        riders = [r for r in riders if r.last_logits is not None]
-        rider_logits = [r.last_logits for r in riders]
         n_tokens = 0
         finish = "length"
         started = time.perf_counter()
         limit = self.n_ctx
+        # each rider with the length it stops at (its token cap, or the window)
+        riders = [(r, limit if cap is None else min(limit, len(r.tokens) + cap)) for r, cap in riders if r.last_logits is not None]
+        rider_logits = {r.seq_id: r.last_logits for r, _end in riders}
         while n_tokens < params.max_tokens:
             if cancel is not None and cancel.cancelled:
                 finish = "cancelled"
@@ -496,18 +508,21 @@ class LlamaEngine:
                 break
             lp = log_softmax_at(logits, token)
             piece = self._text_piece(token)
-            riders = [r for r in riders if len(r.tokens) < limit]
-            rider_lps = [log_softmax_at(rider_logits[i], token) for i in range(len(riders))]
-            self._decode([(token, len(seq.tokens), seq.seq_id, True), *((token, len(r.tokens), r.seq_id, True) for r in riders)])
+            for rider, end in riders:
+                if len(rider.tokens) >= end:  # done: keep the logits after its last token
+                    rider.last_logits = rider_logits[rider.seq_id]
+            riders = [(r, end) for r, end in riders if len(r.tokens) < end]
+            rider_lps = [log_softmax_at(rider_logits[r.seq_id], token) for r, _end in riders]
+            self._decode([(token, len(seq.tokens), seq.seq_id, True), *((token, len(r.tokens), r.seq_id, True) for r, _end in riders)])
             seq.push(token, lp, piece)
             logits = self._logits(0)
-            for i, rider in enumerate(riders):
+            for i, (rider, _end) in enumerate(riders):
                 rider.push(token, rider_lps[i], piece)
-                rider_logits[i] = np.array(self._logits(i + 1), copy=True)  # the next decode overwrites the view
+                rider_logits[rider.seq_id] = np.array(self._logits(i + 1), copy=True)  # the next decode overwrites the view
             n_tokens += 1
         seq.last_logits = None if logits is None else np.array(logits, copy=True)
-        for i, rider in enumerate(riders):
-            rider.last_logits = rider_logits[i]
+        for rider, _end in riders:
+            rider.last_logits = rider_logits[rider.seq_id]
         tail = text.finish()
         if tail:
             yield tail
@@ -541,20 +556,20 @@ class LlamaEngine:
         *,
         cancel: CancelToken | None = None,
         slot: str = "main",
-        measure: Sequence[tuple[str, Sequence[Message]]] = (),
+        measure: Sequence[Measure] = (),
     ) -> Generation:
         def run() -> Generator[str, None, Reply]:
             with self._lock:
                 seq = self._slots[slot]
                 prompt = self._prompt(messages, seq)
                 evaluated = self._extend(seq, prompt, cancel=cancel)
-                riders = []
-                for name, context in measure:
+                riders: list[tuple[_Seq, int | None]] = []
+                for name, context, *cap in measure:
                     rider = self._slots[name]
-                    if rider is seq or rider in riders or (cancel is not None and cancel.cancelled):
+                    if rider is seq or any(rider is r for r, _cap in riders) or (cancel is not None and cancel.cancelled):
                         continue
                     self._extend(rider, self._prompt(context, rider), cancel=cancel)
-                    riders.append(rider)
+                    riders.append((rider, cap[0] if cap else None))
                 if riders and (seq.tokens != prompt or seq.last_logits is None):
                     # a small KV pool: a rider's prompt evicted the chat's own; score after instead
                     riders = []
@@ -685,7 +700,7 @@ class LlamaEngine:
         return [r for r in replies if r is not None]
 
     # ---------------------------------------------------------------- scoring
-    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main") -> TokenLogprobs:
+    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main", max_tokens: int | None = None) -> TokenLogprobs:
         with self._lock:
             seq = self._slots[slot]
             prompt, _ = self._slot_prompt(seq, messages)
@@ -694,6 +709,8 @@ class LlamaEngine:
                 tokens = self._splice(seq, reply.encode("utf-8"), len(prompt), special=False)
             else:
                 tokens = self.reply_tokens(reply)
+            if max_tokens is not None:
+                tokens = tokens[: max(0, max_tokens)]
             if not tokens:
                 return TokenLogprobs([], np.zeros(0, dtype=np.float32))
             target = (prompt + tokens)[: self.n_ctx]

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from drifttui.engine._types import CancelToken, EngineInfo, Message, Reply, SamplingParams, TokenLogprobs
+from drifttui.engine._types import CancelToken, EngineInfo, Measure, Message, Reply, SamplingParams, TokenLogprobs
 
 
 class Generation:
@@ -82,13 +82,14 @@ class Engine(Protocol):
         *,
         cancel: CancelToken | None = None,
         slot: str = "main",
-        measure: Sequence[tuple[str, Sequence[Message]]] = (),
+        measure: Sequence[Measure] = (),
     ) -> Generation:
         """Stream the assistant's reply to ``messages``; the slot keeps prompt + reply cached.
 
-        ``measure``: ``(slot, messages)`` contexts in which the reply is also scored as it
-        streams, so a later :meth:`logprobs` of the reply on those slots finds it cached
-        (the drift scorer's two contexts; see :meth:`drifttui.drift.DriftScorer.model_contexts`).
+        ``measure``: ``(slot, messages, max_tokens)`` contexts in which the reply is also scored
+        as it streams (its first ``max_tokens`` tokens; None: all), so a later :meth:`logprobs`
+        of the reply on those slots with the same ``max_tokens`` finds it cached (the drift
+        scorer's two contexts; see :meth:`drifttui.drift.DriftScorer.model_contexts`).
         Purely an optimisation: an engine may ignore it, and the later call does the work.
         """
         ...
@@ -109,8 +110,11 @@ class Engine(Protocol):
         """
         ...
 
-    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main") -> TokenLogprobs:
-        """Log-probability of each token of ``reply`` as the assistant's answer to ``messages``."""
+    def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main", max_tokens: int | None = None) -> TokenLogprobs:
+        """Log-probability of each token of ``reply`` as the assistant's answer to ``messages``.
+
+        With ``max_tokens``, of its first ``max_tokens`` tokens only (the cost of a score stays bounded).
+        """
         ...
 
     def probe(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, Union
 
 import numpy as np
 
@@ -72,6 +73,11 @@ class Reply:
         return self.n_tokens / self.seconds if self.seconds > 0 else 0.0
 
 
+Measure = Union[tuple[str, Sequence["Message"]], tuple[str, Sequence["Message"], Union[int, None]]]
+"""A context a streamed reply is also scored in: ``(slot, messages)``, or ``(slot, messages, max_tokens)``
+to score its first ``max_tokens`` tokens only (see ``Engine.stream``)."""
+
+
 @dataclass
 class TokenLogprobs:
     """Per-token log-probabilities of a given reply under a given context."""
@@ -114,3 +120,5 @@ class EngineInfo:
     chat_template: str
     """"gguf" when the model's own template is used, otherwise the fallback's name."""
     threads: int
+    weights_path: str = ""
+    """The file actually loaded: ``model_path`` itself, or for the bundled model its Q8_0 copy."""

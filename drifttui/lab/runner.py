@@ -48,8 +48,9 @@ from drifttui.lab.simulator import SimulatedUser
 from drifttui.lab.userturns import ScriptedUser
 
 GAP_SLOT = "lab"
-SLOTS: tuple[str, ...] = ("main", "plain", "score", GAP_SLOT, SIM_SLOT)
-"""Engine slots: the chat, the scorer's two contexts, the lab's persona-gap context, and the user simulator."""
+SLOTS: tuple[str, ...] = ("main", "plain", "score", "score-plain", GAP_SLOT, SIM_SLOT)
+"""Engine slots: the chat, its no-persona controls (and the plain half of the lab's persona gap), the scorer's two
+contexts, the persona half of the lab's gap, and the user simulator."""
 
 _UNSET: Any = object()
 
@@ -210,10 +211,7 @@ class LabRunner:
             return self._scorer_factory(persona, engine, embedder)
         from drifttui.drift import DriftScorer
 
-        from drifttui.drift import ScorerConfig
-
-        # the scorer's plain context is the same "no system prompt + user message" the lab's gap uses
-        return DriftScorer(persona, engine=engine, embedder=embedder, config=ScorerConfig(slots=(("persona", "score"), ("plain", "plain"))))
+        return DriftScorer(persona, engine=engine, embedder=embedder)
 
     # -------------------------------------------------------------------- run
     def run(self) -> dict[str, Any]:
@@ -246,7 +244,7 @@ class LabRunner:
                 persona = personas[ref]
                 scorer = self._scorer(persona, engine, embedder)
                 self._gap_model = LikelihoodModel(
-                    engine, persona.system_prompt("full"), slots={"persona": GAP_SLOT, "plain": "plain"}
+                    engine, persona.system_prompt("full"), slots={"persona": GAP_SLOT, "plain": "plain"}, max_tokens=None, with_question=True
                 )
                 for cell in cells:
                     if (ref, cell.variant) not in self.start_profiles:
@@ -384,8 +382,9 @@ class LabRunner:
 
     def _gap(self, history: list[Message], reply: str) -> float | None:
         """The history-free persona gap of ``reply``: mean log-prob per token after the persona's full prompt and the
-        last user message, minus after that message alone (no system prompt). Unlike the scorer's gap, no earlier
-        replies are in the persona context, so a chat that has drifted as a whole cannot vouch for its own drift."""
+        last user message, minus after that message alone (no system prompt). No earlier replies are in either
+        context, so a chat that has drifted as a whole cannot vouch for its own drift. (The scorer's gap reads the
+        reply's first tokens after a fixed opener instead: :mod:`drifttui.drift.likelihood`.)"""
         if not reply.strip() or self._gap_model is None:
             return None
         try:

