@@ -389,3 +389,12 @@ async def test_quick_scores_show_at_once_and_only_the_full_scores_are_recorded(t
     session = load_session(recorded)
     assert session.conversation.turns[2].swipe.scores["global"] == 0.8
     assert b'"global":0.3' not in recorded.read_bytes()  # the quick scores never reached the file
+
+
+def test_a_full_score_reads_1_0_not_00():
+    """A score that rounds to one was shown as ".00" (the app printed "L.00 G.00" on a reply that scored 1.0)."""
+    from drifttui.tui.widgets._gauge import compact
+
+    assert [compact(x) for x in (0.0, 0.004, 0.42, 0.994, 0.996, 1.0)] == [".00", ".00", ".42", ".99", "1.0", "1.0"]
+    header = ChatMessage(3, "assistant", "Mara", "Certainly!", scores={"local": 1.0, "global": 0.9999, "factual": 0.07})._header()
+    assert "L1.0 G1.0 F.07" in header.plain

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from drifttui.conversation import Swipe
 from drifttui.drift.dispersion import Superposition, analyse
 from drifttui.engine import CancelToken, Message
-from drifttui.tui.widgets._gauge import COLOURS, level
+from drifttui.tui.widgets._gauge import COLOURS, compact, level
 
 GROUP_NAMES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -198,7 +198,7 @@ class SuperpositionScreen(ModalScreen[SuperpositionResult | None]):
                 else:
                     d = float(a.matrix[i, j])
                     style = "green" if d < 0.25 else "yellow" if d < 0.5 else "red"
-                    row.append(Text(f"{d:.2f}"[1:] if d < 1 else "1.0", style=style))
+                    row.append(Text(compact(d), style=style))
             table.add_row(str(i + 1), *row)
         out = Table.grid()
         out.add_row(table)

@@ -23,6 +23,13 @@ def level(score: float | None) -> str:
     return "drift" if score >= DRIFT else "watch" if score >= WATCH else "ok"
 
 
+def compact(score: float) -> str:
+    """A score in [0, 1] in three characters: ``.42``, and ``1.0`` for what rounds to one (not ``.00``)."""
+    if round(score, 2) >= 1.0:
+        return "1.0"
+    return f"{score:.2f}"[1:]
+
+
 def sparkline(values: Sequence[float | None], width: int) -> Text:
     """The last ``width`` values as coloured block characters (gaps for missing scores)."""
     text = Text()

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Markdown, Static
 
-from drifttui.tui.widgets._gauge import COLOURS, level
+from drifttui.tui.widgets._gauge import COLOURS, compact, level
 
 LABEL_STYLE = {
     "in-character": "green",
@@ -101,7 +101,7 @@ class ChatMessage(Vertical):
                 for key, short in (("local", "L"), ("global", "G"), ("factual", "F")):
                     value = self.scores.get(key)
                     style = COLOURS[level(value)]
-                    text.append(f"{short}{'--' if value is None else f'{value:.2f}'[1:]} ", style=style)
+                    text.append(f"{short}{'--' if value is None else compact(value)} ", style=style)
         return text
 
     def refresh_header(self) -> None:
