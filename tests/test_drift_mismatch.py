@@ -100,3 +100,24 @@ def test_a_capital_after_a_bracket_or_a_stop_is_not_a_name():
 def test_the_persona_s_own_name_mismatches_no_one_s_fact(embedder):
     index = FactIndex({"name": "Mara Silva", "pet": "a grey cat named Olive"}, "", embedder.encode)
     assert [m for m in index.mismatches("I am Mara Silva, and that is that.", "How old is Olive?") if m.kind == "name"] == []
+
+
+def test_a_faint_mismatch_ranks_the_turn_but_prints_no_evidence(embedder):
+    """The app printed '"C++ and Python…" is about "pet: a grey cat named Olive" but says python (similarity 0.05)'."""
+    from drifttui.drift.mismatch import EVIDENCE_FLOOR
+
+    from drifttui.persona import resolve_persona
+
+    scorer = DriftScorer(resolve_persona("mara-silva"), engine=None, embedder=embedder)
+    reply = (  # the default model's reply, as the app scored it
+        "C++ and Python are both great, but there's more than just the technicals in this field! Python is awesome too! "
+        "It has lots of cool features. I've been doing it for a long time now, but I'm trying to switch things up.\n\n"
+        "1. Python can be super easy to learn and really fun to code with. I have a few friends who are amazing at coding. "
+        "They're awesome.\n\n2. One of my favorite things is the library, it's called \"Dreamweaver\". It's very cool!\n\n"
+        "3. What do you need? The biggest thing is just the love for this field. If you want to learn, I'd say start with "
+        "a beginner and stick to it. But if you're really into"
+    )
+    got = scorer.score([Message("user", "Can you give me some tips for learning Python programming?")], reply, 1)
+    assert 0.0 < got.components["factual.weak"] < EVIDENCE_FLOOR
+    assert got.factual == pytest.approx(got.components["factual.weak"], abs=1e-4)
+    assert not any(e.message.startswith("factual (weak):") for e in got.evidence_for("factual"))

@@ -29,6 +29,10 @@ from drifttui.drift.text import expand_contractions, fold_quotes, sentences, wor
 
 WEIGHT = 0.45
 """The most the weak signal gives: below 0.5, so it ranks but never fires."""
+EVIDENCE_FLOOR = 0.1
+"""Below this the weak score still ranks the turn but prints no evidence line: a third of the in-character
+labelled turns with a mismatch sit there (a capitalised word near an unrelated fact, similarity ~0.05), and
+3 % of the factual ones."""
 FEATURES = (*(f"mm_{k}" for k in ("number", "name", "occupation", "colour", "species")), *(f"ok_{k}" for k in ("number", "name", "occupation", "colour", "species")), "sentences")
 """Inputs of :data:`LOGIT`: per kind of detail, the similarity of the nearest fact a sentence *mismatches*
 (``mm_``) and *matches* (``ok_``); and log(1 + sentences compared), since a long reply mismatches by chance more often."""

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drifttui.drift.factual import ClaimLedger, Conflict, factual_score
+from drifttui.drift.mismatch import EVIDENCE_FLOOR as WEAK_EVIDENCE_FLOOR
 from drifttui.drift.mismatch import FactIndex, Mismatch, weak_score
 from drifttui.drift.fit import fit_checks, fit_misses, fit_score
 from drifttui.drift.likelihood import DEFAULT_SLOTS, GAP_TOKENS, Likelihoods, LikelihoodModel
@@ -276,7 +277,8 @@ class DriftScorer:
             components["factual.weak"] = round(value, 4)
             if weak and value > score:
                 score = value
-                evidence.append(Evidence("factual", weak[0].message(), None, {"kind": weak[0].kind, "said": list(weak[0].said), "expected": list(weak[0].expected), "similarity": round(weak[0].similarity, 3)}))
+                if value >= WEAK_EVIDENCE_FLOOR:  # below it the score still ranks the turn, silently
+                    evidence.append(Evidence("factual", weak[0].message(), None, {"kind": weak[0].kind, "said": list(weak[0].said), "expected": list(weak[0].expected), "similarity": round(weak[0].similarity, 3)}))
         for c in sorted(conflicts, key=lambda c: -c.confidence):
             evidence.append(
                 Evidence(
