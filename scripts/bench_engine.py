@@ -19,6 +19,7 @@ import resource
 import statistics
 import threading
 import time
+from pathlib import Path
 
 from drifttui.engine import CancelToken, Message, SamplingParams, default_model_path
 from drifttui.engine._llama import LlamaEngine
@@ -174,7 +175,10 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=50)
     args = parser.parse_args()
     model = args.model or str(default_model_path())
-    print(f"model {model}, {args.threads} threads")
+    from drifttui.engine._recode import enabled, is_bundled, recoded_path
+
+    loaded = f" (loaded from its Q8_0 copy {recoded_path()})" if enabled() and is_bundled(Path(model)) else ""
+    print(f"model {model}{loaded}, {args.threads} threads")
     bench_streaming(model, args.threads, args.rounds, args.max_tokens)
     bench_prefix_reuse(model, args.threads, args.turns)
     bench_cancel(model, args.threads)
