@@ -100,6 +100,15 @@ def test_logprobs_of_a_given_reply(engine):
     assert lp.mean > gibberish.mean, "an on-topic reply is likelier than word salad"
 
 
+def test_logprobs_of_the_first_tokens_only(engine):
+    reply = "I fix teeth in Lisbon. Olive, my cat, judges me every evening."
+    full = engine.logprobs(CHAT, reply)
+    head = engine.logprobs(CHAT, reply, max_tokens=5)
+    assert head.tokens == full.tokens[:5]
+    assert np.allclose(head.logprobs, full.logprobs[:5], atol=0.05)
+    assert engine.logprobs(CHAT, reply, max_tokens=0).tokens == []
+
+
 def test_logprobs_match_what_generation_saw(engine):
     """Greedy tokens are the argmax: each of their log-probs must be the best available (≥ log 1/V)."""
     params = SamplingParams(max_tokens=20, temperature=0, seed=1)
