@@ -175,9 +175,10 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=50)
     args = parser.parse_args()
     model = args.model or str(default_model_path())
-    from drifttui.engine._recode import enabled, is_bundled, recoded_path
+    from drifttui.engine._recode import existing_copy
 
-    loaded = f" (loaded from its Q8_0 copy {recoded_path()})" if enabled() and is_bundled(Path(model)) else ""
+    copy = existing_copy(Path(model))
+    loaded = f" (loaded from its Q8_0 copy {copy})" if copy else ""
     print(f"model {model}{loaded}, {args.threads} threads")
     bench_streaming(model, args.threads, args.rounds, args.max_tokens)
     bench_prefix_reuse(model, args.threads, args.turns)

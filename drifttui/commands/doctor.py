@@ -26,9 +26,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         from pathlib import Path
 
-        from drifttui.engine._recode import enabled, is_bundled, recoded_path
+        from drifttui.engine._recode import existing_copy
 
-        copy = recoded_path() if enabled() and is_bundled(Path(model)) and recoded_path().is_file() else None
+        copy = existing_copy(Path(model))
         loaded = f" (loaded from its Q8_0 copy {copy})" if copy else ""
         print(f"ok: llama.cpp build {library_id()} generates tokens with {model}{loaded}")
     return 0

@@ -49,13 +49,9 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 def _prepare_recoded(*, quiet: bool) -> None:
     """Make the default model's Q8_0 copy now rather than on the app's first start (see ``engine._recode``)."""
-    try:
-        from drifttui.engine._recode import enabled, recoded_path, runtime_weights
-    except ImportError:  # llama-cpp-python not installed yet: the engine makes it on first load
-        return
-    if not enabled() or recoded_path().is_file():
-        return
-    runtime_weights(DEFAULT_CHAT_MODEL.main_path, log=None if quiet else print)
+    from drifttui.engine._recode import runtime_weights
+
+    runtime_weights(DEFAULT_CHAT_MODEL.main_path, log=None if quiet else print)  # nothing to do if it exists
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -63,10 +59,10 @@ def run_list(args: argparse.Namespace) -> int:
         state = "present" if asset.is_present() else "missing"
         print(f"{name:32} {state:8} {asset.package}=={asset.version} ({asset.license})  {asset.main_path}")
         if asset is DEFAULT_CHAT_MODEL:
-            from drifttui.engine._recode import enabled, recoded_path
+            from drifttui.engine._recode import existing_copy
 
-            copy = recoded_path()
-            if enabled() and copy.is_file():
+            copy = existing_copy(asset.main_path)
+            if copy is not None:
                 print(f"{'':32} {'':8} runs from its Q8_0 copy {copy}")
     return 0
 

@@ -61,6 +61,13 @@ def enabled() -> bool:
     return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+def existing_copy(path: Path) -> Path | None:
+    """The Q8_0 copy the engine loads for ``path`` if it exists already (for reports; makes nothing)."""
+    if enabled() and is_bundled(path) and recoded_path().is_file():
+        return recoded_path()
+    return None
+
+
 def recode(source: Path, target: Path) -> Path:
     """Write ``source`` re-encoded to Q8_0 at ``target`` (atomically); raises ``RuntimeError`` on failure."""
     from drifttui.engine._llama import _load_library, default_threads
