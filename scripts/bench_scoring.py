@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from drifttui.drift import DriftScorer, load_embedder  # noqa: E402
+from drifttui.drift import DriftScorer, ScorerConfig, load_embedder  # noqa: E402
 from drifttui.engine import Message, SamplingParams, open_engine  # noqa: E402
 from drifttui.persona import resolve_persona  # noqa: E402
 
@@ -136,6 +136,61 @@ def stream_section(engine, embedder, persona, chat: list[Message], args) -> None
         )
 
 
+class OneCallPerContext:
+    """The engine without ``logprobs_in``: the scorer then asks for its two contexts one call each."""
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str):
+        if name == "logprobs_in":
+            raise AttributeError(name)
+        return getattr(self._engine, name)
+
+
+def batching_section(engine, embedder, persona, chat: list[Message], args) -> None:
+    """Full scores with the two scoring contexts decoded in one batch (the default) vs one engine call each.
+
+    The same engine serves both, so they alternate turn by turn (ABBA within each pair of
+    turns): on a shared, noisy machine only side-by-side ratios mean anything. Then the model
+    pass alone, ``logprobs_in`` against two ``logprobs`` calls, on the same replies.
+    """
+    print("\nthe two scoring contexts in one batch (the default) vs one engine call each, alternating turn by turn:")
+    own_slots = ScorerConfig(slots=(("persona", "bench-score"), ("plain", "bench-score-plain")))  # each keeps its own caches
+    for at in args.at:
+        scorers = {
+            "batched": DriftScorer(persona, engine=engine, embedder=embedder),
+            "separate": DriftScorer(persona, engine=OneCallPerContext(engine), embedder=embedder, config=own_slots),
+        }
+        spent: dict[str, list[float]] = {name: [] for name in scorers}
+        for k, t in enumerate(range(max(0, at - args.warmup), min(len(chat) // 2, at + 5))):
+            index = 2 * t + 1
+            for name in ("batched", "separate") if k % 4 in (0, 3) else ("separate", "batched"):
+                t0 = time.perf_counter()
+                scorers[name].score(chat[:index], chat[index].content, index)
+                if t >= at - 4:  # the earlier turns fill the caches, as a running chat has them
+                    spent[name].append(time.perf_counter() - t0)
+        a, b = (statistics.median(spent[n]) * 1000 for n in ("separate", "batched"))
+        print(f"  turn {at:4}: full scores, median of {len(spent['batched'])} turns: one call each {a:.0f} ms -> one batch {b:.0f} ms (x{a / b:.2f} faster)")
+    contexts = {name: scorer.model_contexts(chat[:21]) for name, scorer in scorers.items()}
+    pairs = []
+    for k in range(40):
+        reply = f"{chat[2 * k + 1].content} ({k})"
+        took = {}
+        for name in ("batched", "separate") if k % 2 == 0 else ("separate", "batched"):
+            t0 = time.perf_counter()
+            if name == "batched":
+                engine.logprobs_in(contexts[name], reply)
+            else:
+                for slot, messages, cap in contexts[name]:
+                    engine.logprobs(messages, reply, slot=slot, max_tokens=cap)
+            took[name] = time.perf_counter() - t0
+        pairs.append(took)
+    a, b = (statistics.median(p[n] for p in pairs) * 1000 for n in ("separate", "batched"))
+    ratio = statistics.median(p["separate"] / p["batched"] for p in pairs)
+    print(f"  the model pass alone, 40 replies: two logprobs calls {a:.0f} ms -> one logprobs_in {b:.0f} ms (median ratio per reply x{ratio:.2f})")
+
+
 def encoding_section(engine, embedder, persona, chat: list[Message], args) -> None:
     """Full scores from the bundled model's Q8_0 copy vs its shipped Q4_1 file: the same turns, in ABBA blocks.
 
@@ -186,16 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stream", type=int, default=6, help="generated turns per checkpoint for the scored-while-streaming comparison (0: skip)")
     parser.add_argument("--stream-tokens", type=int, default=96, help="max tokens per generated reply in that comparison")
     parser.add_argument("--no-encoding", action="store_true", help="skip the Q8_0-copy vs shipped-Q4_1 comparison")
+    parser.add_argument("--no-batching", action="store_true", help="skip the one-batch vs one-call-per-context comparison")
     args = parser.parse_args(argv)
     n_turns = args.turns or max(args.at) + 5
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    engine = open_engine(n_ctx=2048, threads=args.threads)
+    engine = open_engine(n_ctx=2048, threads=args.threads, slots=("main", "plain", "score", "score-plain", "bench-score", "bench-score-plain"))
     embedder = load_embedder()
     loaded = f" (loaded from {Path(engine.info.weights_path).name})" if engine.info.weights_path not in ("", engine.info.model_path) else ""
     print(f"model: {engine.info.model_name}{loaded}, {engine.info.threads} threads; embedder: {'yes' if embedder else 'UNAVAILABLE'}")
     persona = resolve_persona(args.persona)
     scorer = DriftScorer(persona, engine=engine, embedder=embedder)
-    model_time = Timed(engine, "logprobs")
+    model_time = Timed(engine, "logprobs_in")
     embed_time = Timed(embedder, "encode") if embedder is not None else None
     chat = long_chat(2 * n_turns)
     times: dict[int, tuple[float, float, float]] = {}
@@ -244,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  slowest measured turn: {slow} ({times[slow][0] * 1000:.0f} ms, {evaluated[slow]} model tokens)")
     if args.stream:
         stream_section(engine, embedder, persona, chat, args)
+    if not args.no_batching:
+        batching_section(engine, embedder, persona, chat, args)
     if not args.no_encoding:
         encoding_section(engine, embedder, persona, chat, args)
     text = " ".join(m.content for m in chat[:40])

@@ -109,6 +109,23 @@ def test_logprobs_of_the_first_tokens_only(engine):
     assert engine.logprobs(CHAT, reply, max_tokens=0).tokens == []
 
 
+def test_logprobs_in_several_contexts_equal_one_call_each(engine):
+    """``logprobs_in``: a reply in several contexts at once (the scorer's two), as one ``logprobs`` call each would give."""
+    persona = [CHAT[0], Message("user", "Hello.")]
+    plain = [Message("user", "Hello.")]
+    engine.reset()
+    for reply in ("Oh, hello. Mind the drill, it bites.", "Of course! I'd be happy to help you with anything you need."):
+        both = engine.logprobs_in([("score", persona, 6), ("score-plain", plain), ("main", CHAT, 0)], reply)
+        assert [len(x.tokens) for x in both[:2]] == [6, len(engine.reply_tokens(reply))]
+        assert both[2].tokens == [] and both[2].logprobs.shape == (0,)
+        for got, (slot, context, cap) in zip(both, (("score", persona, 6), ("score-plain", plain, None))):
+            want = engine.logprobs(context, reply, slot=slot, max_tokens=cap)
+            assert got.tokens == want.tokens
+            np.testing.assert_allclose(got.logprobs, want.logprobs, atol=0.4)  # batch layout moves float sums
+            assert abs(float(got.logprobs.mean() - want.logprobs.mean())) < 0.06
+    assert engine.logprobs_in([], "Hi.") == []
+
+
 def test_logprobs_match_what_generation_saw(engine):
     """Greedy tokens are the argmax: each of their log-probs must be the best available (≥ log 1/V)."""
     params = SamplingParams(max_tokens=20, temperature=0, seed=1)

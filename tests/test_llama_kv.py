@@ -105,3 +105,54 @@ def test_a_capped_rider_stops_after_its_tokens_and_its_score_is_cached(default_m
     fresh = engine.logprobs(context, reply.text, slot="score", max_tokens=8)
     np.testing.assert_allclose(capped.logprobs, fresh.logprobs, atol=0.1)  # scored while streaming = scored afterwards
     engine.close()
+
+
+def test_the_two_scoring_contexts_decode_in_one_batch(default_model_path):
+    """``logprobs_in`` decodes the reply in both scoring contexts in one ``llama_decode`` and reads no prompt token twice."""
+    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    fresh = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    persona = [Message("system", "You are Ines, a dentist in Lisbon."), Message("user", "Hello.")]
+    plain = [Message("user", "Hello.")]
+    contexts = [("score", persona, 32), ("score-plain", plain, 32)]
+    engine.logprobs_in(contexts, "Yes.")  # the prompts are cached, as after a chat's first turn
+    calls = []
+    run = engine._run_decode
+    engine._run_decode = lambda batch: calls.append(batch.n_tokens) or run(batch)
+    for reply in ("Oh, it's you. Open wide, and mind the drill.", "Of course! I would be happy to help you with anything you need today."):
+        calls.clear()
+        n = len(engine.reply_tokens(reply))
+        before = engine.stats["prompt_evaluated"]
+        got = engine.logprobs_in(contexts, reply)
+        assert calls == [2 * n], "one batch holding both contexts' reply tokens"
+        assert engine.stats["prompt_evaluated"] - before == 2 * n, "the prompts' last logits were kept, not re-read"
+        fresh.reset()
+        for result, (slot, context, cap) in zip(got, contexts):
+            want = fresh.logprobs(context, reply, slot=slot, max_tokens=cap)
+            assert result.tokens == want.tokens
+            assert abs(float(result.logprobs.mean() - want.logprobs.mean())) < 0.06
+            assert np.corrcoef(result.logprobs, want.logprobs)[0, 1] > 0.98
+    # the same slot twice: one after the other, each right
+    a, b = engine.logprobs_in([("score", persona), ("score", plain)], "Hello there.")
+    assert np.allclose(a.logprobs, engine.logprobs(persona, "Hello there.", slot="score").logprobs, atol=0.06)
+    assert np.allclose(b.logprobs, engine.logprobs(plain, "Hello there.", slot="score").logprobs, atol=0.06)
+    engine.close()
+    fresh.close()
+
+
+def test_contexts_too_big_to_batch_together_are_scored_one_after_the_other(default_model_path):
+    """A KV pool that holds each scoring context but not both: ``logprobs_in`` still gives every number right."""
+    small = LlamaEngine(default_model_path, n_ctx=512, kv_cells=600, n_parallel=1, slots=("main", "score", "score-plain"))
+    roomy = LlamaEngine(default_model_path, n_ctx=512, n_parallel=1, slots=("main", "score", "score-plain"))
+    reply = "Mm. The usual: fillings, floss lectures and one brave child who bit me."
+    for tag in ("Mara", "Olive", "Mara"):
+        chat = _history(tag, 11)
+        contexts = [("score", chat), ("score-plain", chat[1:])]
+        assert 300 < small.count_tokens(chat[1:]) and small.count_tokens(chat) < 420
+        got = small.logprobs_in(contexts, reply)
+        want = roomy.logprobs_in(contexts, reply)
+        for g, w in zip(got, want):
+            assert g.tokens == w.tokens and np.all(np.isfinite(g.logprobs))
+            assert abs(float(g.logprobs.mean() - w.logprobs.mean())) < 0.1
+    assert small.stats.get("evicted", 0) > 0
+    small.close()
+    roomy.close()

@@ -27,7 +27,8 @@ score and cost a third of the model time.
 
 Each context has its own engine slot (``score``, ``score-plain``), so neither
 evicts the other, the chat's ``main`` slot, or ``plain`` (where the TUI samples
-no-persona control replies). With ``drifttui --score-while-streaming`` the TUI
+no-persona control replies). Both are asked for in one ``engine.logprobs_in``
+call, which the llama engine decodes as one batch. With ``drifttui --score-while-streaming`` the TUI
 hands both contexts to the engine when it streams a reply
 (:meth:`LikelihoodModel.contexts`); the llama engine then decodes each of the
 reply's first tokens in all three sequences in one batch, and scoring after the
@@ -98,7 +99,7 @@ class LikelihoodModel:
     """Computes (and caches by text) :class:`Likelihoods` through an engine.
 
     Args:
-        engine: Any :class:`~drifttui.engine.Engine` with ``logprobs``.
+        engine: Any :class:`~drifttui.engine.Engine` (``logprobs_in``, or ``logprobs`` once per context).
         system_prompt: The persona's system prompt (the ``full`` variant).
         slots: Engine slot per context kind (``persona``, ``plain``).
         max_tokens: Read only the reply's first ``max_tokens`` tokens (None: all of it).
@@ -126,20 +127,30 @@ class LikelihoodModel:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    def _logprobs(self, kind: str, messages: list[Message], reply: str) -> tuple[tuple[str, ...], np.ndarray]:
-        key = (kind, *_key(messages, reply))
+    def _logprobs(self, contexts: dict[str, list[Message]], reply: str) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+        """Tokens and log-probs of ``reply`` in each context (kind → messages), cached; the missing ones in one engine call."""
+        keys = {kind: (kind, *_key(messages, reply)) for kind, messages in contexts.items()}
+        found: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
         with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
-        result = self.engine.logprobs(messages, reply, slot=self.slots[kind], max_tokens=self.max_tokens)
-        value = (tuple(result.tokens), np.asarray(result.logprobs, dtype=np.float32))
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return value
+            for kind, key in keys.items():
+                hit = self._cache.get(key)
+                if hit is not None:
+                    self._cache.move_to_end(key)
+                    found[kind] = hit
+        missing = [kind for kind in contexts if kind not in found]
+        if missing:
+            requests = [(self.slots[kind], contexts[kind], self.max_tokens) for kind in missing]
+            batched = getattr(self.engine, "logprobs_in", None)  # engines written before it: one call each
+            if batched is not None:
+                results = batched(requests, reply)
+            else:
+                results = [self.engine.logprobs(m, reply, slot=slot, max_tokens=cap) for slot, m, cap in requests]
+            with self._lock:
+                for kind, result in zip(missing, results):
+                    found[kind] = self._cache[keys[kind]] = (tuple(result.tokens), np.asarray(result.logprobs, dtype=np.float32))
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return found
 
     def contexts(self, history: Sequence[Message]) -> list[tuple[str, list[Message], int | None]]:
         """``(slot, messages, max_tokens)`` of each context a reply after ``history`` is measured in.
@@ -157,6 +168,6 @@ class LikelihoodModel:
     def measure(self, history: Sequence[Message], reply: str) -> Likelihoods:
         """Log-probs of ``reply``'s first ``max_tokens`` tokens in both contexts (``history``: user/assistant messages, oldest first)."""
         (_, persona_context, _), (_, plain_context, _) = self.contexts(history)
-        tokens, persona = self._logprobs("persona", persona_context, reply)
-        _, plain = self._logprobs("plain", plain_context, reply)
+        found = self._logprobs({"persona": persona_context, "plain": plain_context}, reply)
+        (tokens, persona), (_, plain) = found["persona"], found["plain"]
         return Likelihoods(tokens, persona, plain)

@@ -742,23 +742,34 @@ class CT2Engine:
 
     def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main", max_tokens: int | None = None) -> TokenLogprobs:
         """Log-probability of each token of ``reply`` after ``messages`` (one forward pass of prompt + reply)."""
-        self._check_slot(slot)
+        return self.logprobs_in([(slot, messages, max_tokens)], reply)[0]
+
+    def logprobs_in(self, contexts: Sequence[Measure], reply: str) -> list[TokenLogprobs]:
+        """:meth:`logprobs` of ``reply`` in each ``(slot, messages[, max_tokens])`` context, scored as one batch."""
+        for name, *_rest in contexts:
+            self._check_slot(name)
         with self._lock:
-            prompt = self._prompt(messages)
-            tokens = self.reply_tokens(reply)
-            if max_tokens is not None:
-                tokens = tokens[: max(0, max_tokens)]
-            target = (prompt + tokens)[: self.n_ctx]
-            tokens = target[len(prompt) :]
-            if not tokens:
-                return TokenLogprobs([], np.zeros(0, dtype=np.float32))
+            reply_tokens = self.reply_tokens(reply)
+            jobs: list[tuple[int, list[int]]] = []
+            for _name, messages, *cap in contexts:
+                prompt = self._prompt(messages)
+                tokens = reply_tokens if not cap or cap[0] is None else reply_tokens[: max(0, cap[0])]
+                jobs.append((len(prompt), (prompt + tokens)[: self.n_ctx]))
+            scored = [target for start, target in jobs if len(target) > start]
             try:
-                result = self._gens.any().generator.score_batch([[self._strings[t] for t in target]], max_input_length=0)[0]
+                batch = [[self._strings[t] for t in target] for target in scored]
+                results = iter(self._gens.any().generator.score_batch(batch, max_input_length=0) if batch else [])
             except (RuntimeError, ValueError) as exc:
                 raise EngineError(f"CTranslate2 scoring failed: {exc}") from None
-            values = np.asarray(result.log_probs[len(prompt) - 1 :], dtype=np.float32)
-            self.stats["prompt_evaluated"] += len(target)
-            return TokenLogprobs([self._vocab.piece(t).decode("utf-8", "replace") for t in tokens], values)
+            self.stats["prompt_evaluated"] += sum(len(target) for target in scored)
+            out = []
+            for start, target in jobs:
+                if len(target) <= start:
+                    out.append(TokenLogprobs([], np.zeros(0, dtype=np.float32)))
+                    continue
+                values = np.asarray(next(results).log_probs[start - 1 :], dtype=np.float32)
+                out.append(TokenLogprobs([self._vocab.piece(t).decode("utf-8", "replace") for t in target[start:]], values))
+            return out
 
     def probe(
         self,

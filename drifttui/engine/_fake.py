@@ -112,6 +112,9 @@ class FakeEngine:
         rng = np.random.default_rng(zlib.crc32(f"{len(messages)}:{reply}".encode()))
         return TokenLogprobs([w + " " for w in words], -rng.uniform(0.1, 3.0, size=len(words)).astype(np.float32))
 
+    def logprobs_in(self, contexts, reply) -> list[TokenLogprobs]:
+        return [self.logprobs(messages, reply, slot=name, max_tokens=cap[0] if cap else None) for name, messages, *cap in contexts]
+
     def probe(self, messages, question, params, *, slot="main", cancel=None) -> Reply:
         self.calls.append(("probe", len(messages)))
         return Generation(self._run([*messages, Message("user", question)], params, cancel)).result()

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,9 @@ class _Seq:
     """The text bytes of each token (special tokens rendered), for splicing prompts."""
     last_logits: np.ndarray | None = None
     """Logits after the last token, if kept."""
+    mark: tuple[int, np.ndarray] | None = None
+    """``(n, logits after tokens[:n])`` kept at the end of a scored prompt: the next reply
+    scored after the same prompt needs them, and they no longer are the last logits."""
     last_used: float = 0.0
     """When an operation last used this sequence (eviction is least recently used first)."""
 
@@ -98,12 +101,81 @@ class _Seq:
         del self.logprobs[n:]
         del self.pieces[n:]
         self.last_logits = None
+        if self.mark is not None and self.mark[0] > n:
+            self.mark = None
 
     def copy_prefix(self, other: _Seq, n: int) -> None:
         self.tokens = other.tokens[:n]
         self.logprobs = other.logprobs[:n]
         self.pieces = other.pieces[:n]
         self.last_logits = None
+        self.mark = None
+
+
+@dataclass
+class _Plan:
+    """What making ``seq`` hold ``target`` still takes: positions ``pos:`` to evaluate.
+
+    ``need_from``: from there on ``seq.logprobs`` must be known afterwards.
+    ``next_lp``: log p(target[pos]), when already known.
+    """
+
+    seq: _Seq
+    target: Sequence[int]
+    need_from: int | None
+    pos: int
+    next_lp: float = float("nan")
+
+    @classmethod
+    def make(cls, engine: LlamaEngine, seq: _Seq, target: Sequence[int], need_from: int | None) -> _Plan | None:
+        """Cut ``seq`` back to what it shares with ``target``; None when nothing is left to do."""
+        seq.last_used = time.monotonic()
+        if not engine.reuse_prefix:
+            engine._truncate(seq, 0)
+        start = _common_prefix(seq.tokens, target)
+        if need_from is not None:
+            for i in range(max(need_from, 1), start):
+                if np.isnan(seq.logprobs[i]):
+                    start = i
+                    break
+        if start == len(target) == len(seq.tokens) and seq.last_logits is not None:
+            return None
+        plan = cls(seq, target, need_from, min(start, len(target) - 1))
+        begin = plan.pos
+        logits = seq.last_logits if begin == len(seq.tokens) else None
+        if logits is None and seq.mark is not None and seq.mark[0] == begin:
+            logits = seq.mark[1]  # begin <= start: the marked prefix is target's too
+        if plan.wanted(begin) and begin > 0 and logits is None:
+            begin -= 1  # log p(target[begin]) needs the logits after target[begin - 1]
+        if begin < start:
+            plan.next_lp = seq.logprobs[begin]  # the same token as cached: keep what is known
+        elif logits is not None and plan.wanted(begin):
+            plan.next_lp = log_softmax_at(logits, target[begin])
+        if engine._truncate(seq, begin) != begin:
+            begin, plan.next_lp = 0, float("nan")
+        plan.pos = begin
+        return plan
+
+    def wanted(self, p: int) -> bool:
+        """Does ``target[p]`` need its log-probability?"""
+        return self.need_from is not None and p >= max(self.need_from, 1)
+
+    def wants_logits(self, p: int) -> bool:
+        return p == len(self.target) - 1 or self.wanted(p + 1)
+
+    def take(self, engine: LlamaEngine, p: int, logits: np.ndarray | None) -> None:
+        """Record ``target[p]`` as decoded, with the logits after it when asked for."""
+        token = self.target[p]
+        self.seq.push(token, self.next_lp, engine._text_piece(token))
+        self.next_lp = float("nan")
+        if logits is None:
+            return
+        if p + 1 < len(self.target):
+            self.next_lp = log_softmax_at(logits, self.target[p + 1])
+            if p + 1 == self.need_from:
+                self.seq.mark = (p + 1, np.array(logits, copy=True))
+        else:
+            self.seq.last_logits = np.array(logits, copy=True)
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -312,8 +384,8 @@ class LlamaEngine:
         return list(self._slots[slot].tokens)
 
     # ------------------------------------------------------------ KV plumbing
-    def _decode(self, entries: Sequence[tuple[int, int, int, bool]]) -> None:
-        """Decode (token, pos, seq_id, want_logits) entries as one batch."""
+    def _decode(self, entries: Sequence[tuple[int, int, int, bool]], keep: Iterable[int] = ()) -> None:
+        """Decode (token, pos, seq_id, want_logits) entries as one batch (``keep``: sequences not to evict)."""
         batch = self._batch
         for i, (token, pos, seq_id, logits) in enumerate(entries):
             batch.token[i] = token
@@ -323,9 +395,11 @@ class LlamaEngine:
             batch.logits[i] = logits
         batch.n_tokens = len(entries)
         rc = self._run_decode(batch)
-        busy = {seq_id for _t, _p, seq_id, _l in entries}
+        busy = {seq_id for _t, _p, seq_id, _l in entries} | set(keep)
         while rc == 1 and self._evict(busy):  # the KV cache is full: free the stalest slot, retry
             rc = self._run_decode(batch)
+        if rc == 1:
+            raise _CacheFull(f"the KV cache cannot hold {len(entries)} more tokens (llama_decode returned 1): {_last_error()}")
         if rc != 0:
             raise EngineError(f"llama_decode failed with code {rc}: {_last_error()}")
 
@@ -370,57 +444,25 @@ class LlamaEngine:
         Only what the cache lacks is evaluated; returns how many tokens that was.
         On cancel the sequence is left holding a consistent prefix of ``target``.
         """
-        seq.last_used = time.monotonic()
-        if not self.reuse_prefix:
-            self._truncate(seq, 0)
-        start = _common_prefix(seq.tokens, target)
-        if need_from is not None:
-            for i in range(max(need_from, 1), start):
-                if np.isnan(seq.logprobs[i]):
-                    start = i
-                    break
-        if start == len(target) == len(seq.tokens) and seq.last_logits is not None:
-            return 0
-        begin = min(start, len(target) - 1)
+        return self._extend_all([_Plan.make(self, seq, target, need_from)], cancel)
 
-        def wanted(p: int) -> bool:  # does target[p] need its log-probability?
-            return need_from is not None and p >= max(need_from, 1)
-
-        logits_ready = begin == len(seq.tokens) and seq.last_logits is not None
-        if wanted(begin) and begin > 0 and not logits_ready:
-            begin -= 1  # log p(target[begin]) needs the logits after target[begin - 1]
-        if begin < start:
-            next_lp = seq.logprobs[begin]  # the same token as cached: keep what is known
-        elif logits_ready and wanted(begin):
-            next_lp = log_softmax_at(seq.last_logits, target[begin])
-        else:
-            next_lp = float("nan")
-        if self._truncate(seq, begin) != begin:
-            begin, next_lp = 0, float("nan")
-
+    def _extend_all(self, plans: Sequence[_Plan | None], cancel: CancelToken | None = None) -> int:
+        """Run several :meth:`_extend` plans (distinct sequences) in shared batches; returns tokens evaluated."""
+        plans = [plan for plan in plans if plan is not None]
+        todo = [(plan, p) for plan in plans for p in range(plan.pos, len(plan.target))]
+        keep = {plan.seq.seq_id for plan in plans}
         evaluated = 0
-        pos = begin
-        while pos < len(target):
-            if cancel is not None and cancel.cancelled:
-                break
-            chunk = target[pos : pos + self._chunk]
-            entries = []
-            for j, token in enumerate(chunk):
-                p = pos + j
-                entries.append((token, p, seq.seq_id, p == len(target) - 1 or wanted(p + 1)))
-            self._decode(entries)
-            for j, (token, p, _seq, want) in enumerate(entries):
-                seq.push(token, next_lp, self._text_piece(token))
-                next_lp = float("nan")
-                if want:
-                    logits = self._logits(j)
-                    if p + 1 < len(target):
-                        next_lp = log_softmax_at(logits, target[p + 1])
-                    else:
-                        seq.last_logits = np.array(logits, copy=True)
-            pos += len(chunk)
-            evaluated += len(chunk)
-        self.stats["prompt_evaluated"] += evaluated
+        try:
+            for start in range(0, len(todo), self._chunk):
+                if cancel is not None and cancel.cancelled:
+                    break
+                chunk = todo[start : start + self._chunk]
+                self._decode([(plan.target[p], p, plan.seq.seq_id, plan.wants_logits(p)) for plan, p in chunk], keep)
+                for j, (plan, p) in enumerate(chunk):
+                    plan.take(self, p, self._logits(j) if plan.wants_logits(p) else None)
+                evaluated += len(chunk)
+        finally:
+            self.stats["prompt_evaluated"] += evaluated
         return evaluated
 
     def _truncate(self, seq: _Seq, n: int) -> int:
@@ -701,23 +743,53 @@ class LlamaEngine:
 
     # ---------------------------------------------------------------- scoring
     def logprobs(self, messages: Sequence[Message], reply: str, *, slot: str = "main", max_tokens: int | None = None) -> TokenLogprobs:
+        return self.logprobs_in([(slot, messages, max_tokens)], reply)[0]
+
+    def logprobs_in(self, contexts: Sequence[Measure], reply: str) -> list[TokenLogprobs]:
+        """:meth:`logprobs` of ``reply`` in each ``(slot, messages[, max_tokens])`` context.
+
+        Contexts on different slots are decoded together, in shared batches: one
+        ``llama_decode`` for the scorer's two contexts instead of two.
+        """
+        results: list[TokenLogprobs] = []
+        jobs: list[tuple[_Seq, int, list[int]]] = []
+
+        def read(seq: _Seq, start: int, target: list[int]) -> TokenLogprobs:
+            values = np.array(seq.logprobs[start : len(target)], dtype=np.float32)
+            return TokenLogprobs([self._piece(t).decode("utf-8", "replace") for t in target[start:]], values)
+
+        def plan(seq: _Seq, start: int, target: list[int]) -> _Plan | None:
+            return _Plan.make(self, seq, target, start) if len(target) > start else None
+
+        def run() -> None:
+            try:
+                self._extend_all([plan(*job) for job in jobs])
+                results.extend(read(*job) for job in jobs)
+            except _CacheFull:
+                if len(jobs) < 2:
+                    raise
+                # the KV cache cannot hold them all at once: one after the other (each may evict the others)
+                for job in jobs:
+                    self._extend_all([plan(*job)])
+                    results.append(read(*job))
+            jobs.clear()
+
         with self._lock:
-            seq = self._slots[slot]
-            prompt, _ = self._slot_prompt(seq, messages)
-            self._check_fits(prompt)
-            if seq.tokens[: len(prompt)] == prompt:
-                tokens = self._splice(seq, reply.encode("utf-8"), len(prompt), special=False)
-            else:
-                tokens = self.reply_tokens(reply)
-            if max_tokens is not None:
-                tokens = tokens[: max(0, max_tokens)]
-            if not tokens:
-                return TokenLogprobs([], np.zeros(0, dtype=np.float32))
-            target = (prompt + tokens)[: self.n_ctx]
-            tokens = target[len(prompt) :]
-            self._extend(seq, target, need_from=len(prompt))
-            values = np.array(seq.logprobs[len(prompt) : len(target)], dtype=np.float32)
-            return TokenLogprobs([self._piece(t).decode("utf-8", "replace") for t in tokens], values)
+            for name, messages, *cap in contexts:
+                seq = self._slots[name]
+                if any(seq is other for other, _s, _t in jobs):
+                    run()  # one slot holds one context at a time: the earlier ones first
+                prompt, _ = self._slot_prompt(seq, messages)
+                self._check_fits(prompt)
+                if seq.tokens[: len(prompt)] == prompt:
+                    tokens = self._splice(seq, reply.encode("utf-8"), len(prompt), special=False)
+                else:
+                    tokens = self.reply_tokens(reply)
+                if cap and cap[0] is not None:
+                    tokens = tokens[: max(0, cap[0])]
+                jobs.append((seq, len(prompt), (prompt + tokens)[: self.n_ctx]))
+            run()
+        return results
 
     # ------------------------------------------------------------------- close
     def close(self) -> None:
@@ -737,6 +809,10 @@ class LlamaEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _CacheFull(EngineError):
+    """The KV cache has no room left for a batch, even after evicting every other sequence."""
 
 
 def _last_error() -> str:

@@ -117,6 +117,14 @@ class Engine(Protocol):
         """
         ...
 
+    def logprobs_in(self, contexts: Sequence[Measure], reply: str) -> list[TokenLogprobs]:
+        """:meth:`logprobs` of ``reply`` in each ``(slot, messages[, max_tokens])`` context, in order.
+
+        The same numbers as one :meth:`logprobs` call per context; an engine may evaluate
+        them together (the drift scorer's two contexts in one batch).
+        """
+        ...
+
     def probe(
         self,
         messages: Sequence[Message],
