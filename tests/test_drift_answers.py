@@ -198,6 +198,18 @@ def test_favourites_answered_with_a_disliked_item():
     assert score({"dislikes": "drop-ins, Sydney, jet skis"}, "Sydney? In a heartbeat, mate. Love the place.", "Would you ever live anywhere else? Sydney, maybe?") >= 0.5
 
 
+def test_a_favourite_answered_without_question_and_what_the_persona_hates():
+    """A negation after the item does not deny it ("without question"); a question for the worst names a dislike."""
+    tortoise = {"likes": "red hibiscus flowers, overripe mangoes", "dislikes": "yellow hibiscus (tastes of soap), cyclones"}
+    assert score(tortoise, "Yellow hibiscus, without question... the keeper brings them on Thursdays.", "What's your favourite food, if you had to pick one?") >= 0.5
+    assert score(tortoise, "Red hibiscus, without question.", "What's your favourite food?") == 0.0
+    assert score(tortoise, "Not yellow hibiscus, never. Mangoes.", "What's your favourite food?") == 0.0
+    assert score(tortoise, "Red hibiscus. Dreadful things.", "What do you hate most in the garden?") >= 0.5
+    assert score(tortoise, "Red hibiscus. Dreadful things.", "And what do you hate?") >= 0.5
+    assert score(tortoise, "Cyclones, naturally.", "What do you hate?") == 0.0
+    assert score(tortoise, "Overripe mangoes, when the keeper forgets them.", "What do you like least about the garden?") >= 0.5
+
+
 # ------------------------------------- addresses, open families, where kin live, counts
 def test_kin_words_that_address_the_user_are_not_family():
     siblings = {"siblings": "an only child"}

@@ -113,6 +113,28 @@ def test_what_fits_the_facts_or_is_not_a_claim_about_them_is_no_conflict(ledger,
     assert_no_alarm(ledger, reply, question)
 
 
+@pytest.mark.parametrize(
+    ("siblings", "reply", "slip"),
+    [
+        ("one younger brother, Álex, 19, studying agronomy", "my big brother comes sometimes, he fixes motos", True),
+        ("one younger brother, Álex, 19, studying agronomy", "my little brother álex? studying, the nerd", False),
+        ("two older brothers: Jayden (27) and Kyle (25)", "and my little brother kyle does fifo out in the pilbara", True),
+        ("two older brothers: Jayden (27) and Kyle (25)", "My big brother Jayden's a sparky.", False),
+        ("two older brothers: Jayden (27) and Kyle (25)", "My little sister would love that.", False),  # no sister in the facts: not this check's to judge
+        ("eldest of three: brothers Rab and Davie", "My big brother never let me forget it.", True),
+        ("two younger brothers, Rab and Davie, and an older one in Perth", "My big brother's in Perth.", False),
+        ("sister Jean (older) and brother Rab", "My little brother Rab, aye.", False),  # Rab's order is not given
+        ("one younger brother, Álex", "I always wanted a big brother, if I'm honest.", False),
+    ],
+)
+def test_an_unnamed_sibling_older_or_younger_than_the_facts_say(siblings, reply, slip):
+    ledger = ClaimLedger({"siblings": siblings}, "", "Pat Doe")
+    value, conflicts = score(ledger, reply, "")
+    assert (value >= 0.5) is slip, [c.message() for c in conflicts]
+    if slip:
+        assert conflicts[0].claim.slot == "other:kinorder" and "the facts name" in conflicts[0].reason
+
+
 def test_a_conflict_about_a_named_person_names_the_fact_it_breaks(ledger):
     _value, conflicts = score(ledger, "Sunniva is twenty-six.", "How old is your daughter?")
     message = conflicts[0].message()

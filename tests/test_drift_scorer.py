@@ -176,6 +176,16 @@ def test_degrades_without_model_or_embedder_and_says_so(persona):
     assert 0.0 <= result.local <= 1.0
 
 
+def test_one_evidence_line_per_slip_even_when_two_claims_of_it_break_the_same_fact():
+    """"I love yellow hibiscus" reads as two like-claims against "yellow hibiscus (tastes of soap)"; the panel shows it once."""
+    tortoise = load_persona(PERSONAS / "ptolemy.toml", warn=lambda _m: None)
+    result = DriftScorer(tortoise, engine=None, embedder=None).score(
+        [Message("user", "What do you like to eat?")], "I love yellow hibiscus more than anything... the keeper brings them.", 1
+    )
+    lines = [e.message for e in result.evidence_for("factual")]
+    assert result.factual >= 0.5 and len(lines) == 1 and "yellow hibiscus" in lines[0], lines
+
+
 def test_turn_score_round_trips():
     t = TurnScore(3, 0.1, 0.9, 0.0, [Evidence("global", "global: x", 1, {"a": 1})], {"global.gap": -0.2})
     d = t.to_dict()

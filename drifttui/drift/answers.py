@@ -713,8 +713,14 @@ EVAL_NEG = r"(?:very |so |really |pretty |quite |bloody |just )?(?:bad|terrible|
 _IT_WORDS = frozenset({"it", "them", "that", "this", "the place", "the stuff", "the thing", "those", "em", "'em", "him", "her"})
 
 
-FAVOURITE_Q = re.compile(r"\b(?:favou?rites?|of choice|go-to|what do (?:you|u) (?:like|love|enjoy|prefer)|what(?:'s| is) (?:your|ur) (?:poison|drink|tipple|pick))\b", re.I)
-"""A question asking for the persona's favourite: the item the answer names first is liked."""
+LEAST_Q = re.compile(
+    r"\bleast (?:favou?rite|fave)|\bworst\b|\bhate most\b|\b(?:like|love|enjoy) (?:the )?least\b|\bpet peeves?\b"
+    r"|\bwhat do (?:you|u) (?:hate|dislike|loathe|detest|can ?not stand|can't stand|cant stand)\b|\bwhat (?:annoys|bugs|irritates|gets on) (?:you|u)\b",
+    re.I,
+)
+"""A question asking what the persona likes least: the item the answer names first is disliked."""
+FAVOURITE_Q = re.compile(r"\b(?:favou?rites?|of choice|go-to|what do (?:you|u) (?:like|love|enjoy|prefer)|what(?:'s| is) (?:your|ur) (?:poison|drink|tipple|pick))\b|" + LEAST_Q.pattern, re.I)
+"""A question asking for the persona's favourite (or least favourite): the item the answer names first is liked (disliked)."""
 
 
 def _item_match(text: str, anchors: Anchors) -> tuple[str, str] | None:
@@ -731,17 +737,25 @@ def _item_match(text: str, anchors: Anchors) -> tuple[str, str] | None:
     return None
 
 
+def _up_to_item(text: str, item: str) -> str:
+    """``text`` up to the last of its words that ``item`` has too (where a negation must reach to deny it)."""
+    wanted = set(content_words(item))
+    ends = [m.end() for m in re.finditer(r"[\w'-]+", text) if normalize(m.group()) in wanted]
+    return text[: ends[-1]] if ends else text
+
+
 def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", first: bool = False) -> None:
     """A first-person like or dislike of an item the persona's facts name ("I lowkey love horror games",
     "Can't abide a fiddle", "Sydney? Love the place." to a question about Sydney, "tube wasabi is very good")."""
     if not anchors.items:
         return
     asked = _item_match(question, anchors) if question else None
-    if first and FAVOURITE_Q.search(question or "") and not is_negated(e):
-        found = _item_match(re.split(r"[.;!?]|\bbut\b", e, maxsplit=1)[0], anchors)
-        if found is not None:  # "What's your beer of choice?" — "Bud Light, bud!" names it as liked
-            least = re.search(r"\bleast (?:favou?rite|fave)|\bworst\b|\bhate most\b", question, re.I)
-            out.add("dislikes" if least else "likes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.7)
+    if first and FAVOURITE_Q.search(question or ""):
+        head = re.split(r"[.;!?]|\bbut\b", e, maxsplit=1)[0]
+        found = _item_match(head, anchors)
+        if found is not None and not is_negated(_up_to_item(head, found[0])):
+            # "What's your beer of choice?" — "Bud Light, bud!" names it as liked ("Yellow hibiscus, without question" too)
+            out.add("dislikes" if LEAST_Q.search(question) else "likes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.7)
             return
     for pattern in (LIKE_VERB_RE, LIKE_BARE_RE):
         for m in pattern.finditer(e):

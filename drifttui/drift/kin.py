@@ -233,6 +233,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
         if other:
             what = f"{current.name} is the name the facts give, not {other}"
             add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, what=what, strength=0.7)
+    _sibling_order(text, kin, add)
     lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
     for sentence in sentences(fold_quotes(text)):
@@ -256,6 +257,31 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
                 continue
             reported.add((kind, value))
             add(f"other:kin{kind}", f"{current.name} {value}", sentence, being=current.name, kind=value, expected=what, source=current.source, what=what)
+
+
+_MY_SIBLING = re.compile(r"\bmy\s+(?P<order>big|older|elder|oldest|eldest|little|younger|baby|youngest|kid)\s+(?P<kind>brother|sister)s?\b", re.I)
+
+
+def _sibling_order(text: str, kin: dict[str, Kin], add) -> None:
+    """"my big brother" when every brother the facts name is younger (or "my little sister" when every sister is older)."""
+    reported: set[tuple[str, str]] = set()
+    for sentence in sentences(fold_quotes(text)):
+        for m in _MY_SIBLING.finditer(sentence):
+            said, kind = _ORDER_WORDS[m.group("order").lower()], m.group("kind").lower()
+            other = YOUNGER if said == OLDER else OLDER
+            same = sorted({k for k in kin.values() if k.slot == "siblings" and k.kind == kind}, key=lambda k: k.name)
+            if not same or any(k.order != other for k in same) or (kind, said) in reported:
+                continue
+            # an unnamed sibling the other way round would make it true: "two younger brothers, Álex and Beto, and an older one"
+            rest = re.sub(r"\b(?:eldest|oldest|youngest)\s+of\b", " ", same[0].source, flags=re.I)
+            if any(_ORDER_WORDS.get(w.lower()) == said for w in re.findall(r"\w+", rest) if w.lower() != "kid"):
+                continue
+            if _unreal(sentence[: m.start()]):
+                continue
+            reported.add((kind, said))
+            names = " and ".join(k.name for k in same)
+            what = f"{names}, the {kind}{'s' if len(same) > 1 else ''} the facts name, {'are' if len(same) > 1 else 'is'} {other}"
+            add("other:kinorder", f"{kind} {said}", sentence, being=names, kind=said, expected=other, source=same[0].source, what=what, strength=0.8)
 
 
 _OPENERS = frozenset(

@@ -279,7 +279,11 @@ class DriftScorer:
                 score = value
                 if value >= WEAK_EVIDENCE_FLOOR:  # below it the score still ranks the turn, silently
                     evidence.append(Evidence("factual", weak[0].message(), None, {"kind": weak[0].kind, "said": list(weak[0].said), "expected": list(weak[0].expected), "similarity": round(weak[0].similarity, 3)}))
+        shown: set[tuple[str, int | None]] = set()
         for c in sorted(conflicts, key=lambda c: -c.confidence):
+            if (c.message(), c.reference.turn) in shown:
+                continue  # two claims of one sentence against one reference read the same: one line
+            shown.add((c.message(), c.reference.turn))
             evidence.append(
                 Evidence(
                     "factual",
