@@ -10,7 +10,7 @@ import pytest
 
 from drifttui.errors import SessionError
 from drifttui.session import make_header, new_session_path, safe_name, sessions_dir, start_session
-from drifttui.session.modelhash import CACHE_NAME, model_sha256
+from drifttui.filehash import CACHE_NAME, model_sha256
 from drifttui.session.paths import slug
 from drifttui.session.testing import fake_model, sample_conversation
 
@@ -86,3 +86,22 @@ def test_corrupt_hash_cache_is_ignored(tmp_path):
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / CACHE_NAME).write_text("{not json")
     assert len(model_sha256(model)) == 64
+
+
+def test_one_hash_memo_serves_sessions_and_the_ct2_conversion_and_forgets_deleted_files(tmp_path, monkeypatch):
+    """The session header's model hash and the CTranslate2 cache key are the same sha256, computed once."""
+    from drifttui.engine._convert import gguf_digest
+
+    model = fake_model(tmp_path / "one.gguf")
+    gone = fake_model(tmp_path / "gone.gguf")
+    import drifttui.assets as assets
+
+    calls = []
+    real = assets.sha256_file
+    monkeypatch.setattr(assets, "sha256_file", lambda p, *a: (calls.append(p), real(p))[1])
+    model_sha256(gone)
+    gone.unlink()
+    assert gguf_digest(model) == model_sha256(model) == real(model)
+    assert len(calls) == 2  # gone.gguf and one.gguf, each once
+    cache = orjson.loads((tmp_path / "cache" / CACHE_NAME).read_bytes())
+    assert str(model.resolve()) in cache and str(gone.resolve()) not in cache

@@ -17,7 +17,6 @@ last; a directory without the marker is never used.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -33,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from drifttui.errors import ModelError
+from drifttui.filehash import file_sha256
 from drifttui.paths import cache_dir
 
 MARKER = "drifttui-convert.json"
@@ -134,41 +134,9 @@ def save_converted(spec: Any, target: Path, meta: dict[str, Any], *, quantizatio
 
 
 # ------------------------------------------------------------------ GGUF → CT2
-def gguf_digest(path: Path, chunk: int = 1 << 22) -> str:
-    """sha256 of the GGUF file (the converted model's cache key); memoised by path, size and mtime."""
-    st = path.stat()
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    cached = _DIGESTS.get(key)
-    if cached:
-        return cached
-    memo = converted_root() / ".digests.json"
-    try:
-        known = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    memo_key = "|".join(map(str, key))
-    if isinstance(known.get(memo_key), str):
-        _DIGESTS[key] = known[memo_key]
-        return known[memo_key]
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    value = digest.hexdigest()
-    _DIGESTS[key] = value
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        known = {k: v for k, v in known.items() if Path(k.split("|")[0]).exists()}  # forget deleted files
-        known[memo_key] = value
-        tmp = memo.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known), encoding="utf-8")
-        os.replace(tmp, memo)
-    except OSError:
-        pass
-    return value
-
-
-_DIGESTS: dict[tuple[str, int, int], str] = {}
+def gguf_digest(path: Path) -> str:
+    """sha256 of the GGUF file (the converted model's cache key; :func:`drifttui.filehash.file_sha256` remembers it)."""
+    return file_sha256(path)
 
 
 def converted_path(gguf_path: str | Path) -> Path:

@@ -21,7 +21,7 @@ from typing import Any
 from drifttui import __version__
 from drifttui.conversation import Conversation, Turn
 from drifttui.session.format import ModelRef, SessionHeader, persona_snapshot
-from drifttui.session.modelhash import model_sha256
+from drifttui.filehash import model_sha256
 from drifttui.session.paths import new_session_path
 from drifttui.session.reader import Session
 from drifttui.session.writer import SessionWriter

@@ -17,7 +17,7 @@ from drifttui.conversation import Conversation
 from drifttui.errors import SessionError
 from drifttui.session.reader import Session, load_session
 from drifttui.session.recorder import Recorder, continue_session
-from drifttui.session.modelhash import model_sha256
+from drifttui.filehash import model_sha256
 
 
 @dataclass

@@ -173,7 +173,7 @@ class DriftApp(App):
     async def open_session(self, path: Path) -> None:
         """Continue a recorded session (same persona; the model's hash must match the one running)."""
         from drifttui.session import continue_session, load_session
-        from drifttui.session.modelhash import model_sha256
+        from drifttui.filehash import model_sha256
 
         current = self.chat
         try:
