@@ -125,8 +125,6 @@ class Anchors:
     city: Any = None
     hometown: Any = None
     dead_partner: tuple[str, ...] = ()
-    kin_places: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Family member name (lowercase) → (where the facts put them, the fact's text): "Eirik in Oslo"."""
     key_counts: dict[str, tuple[int, str]] = field(default_factory=dict)
     """A fact whose key counts something (``apprentices = "exactly one: Fritz"``): plural key → (count, the fact's text)."""
     kin: dict[str, Kin] = field(default_factory=dict)
@@ -187,13 +185,6 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
         elif fact.slot in ("children", "siblings", "partner"):
             for name in attrs.get("names") or []:
                 anchors.kin_names[name.lower()] = fact.slot
-                raw = str(attrs.get("raw", ""))
-                m = re.search(rf"\b{re.escape(name)}\b[^;]{{0,40}}?\b(?:in|at) (?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)", raw)
-                others = [n for n in attrs.get("names") or [] if n != name]
-                if m and any(re.search(rf"\b{re.escape(n)}\b", m.group(0)) for n in others):
-                    m = None  # the place belongs to the next person named
-                if m and lookup(m.group("place")):
-                    anchors.kin_places[name.lower()] = (m.group("place"), raw)
             if fact.slot == "partner" and (attrs.get("status") == "widowed" or re.search(r"\b(?:died|dead|slain|killed|passed|late)\b", str(attrs.get("raw", "")), re.I)):
                 anchors.dead_partner = tuple(n.lower() for n in attrs.get("names") or [])
         elif fact.slot in ("city", "hometown"):
@@ -606,20 +597,6 @@ def _pet_colour(sentence: str, out: _Out, anchors: Anchors, about: dict[str, Any
             return
 
 
-def _kin_places(sentence: str, quote: str, out: _Out, anchors: Anchors) -> None:
-    """A family member put somewhere the facts do not put them ("Eirik is down in Stavanger" of "Eirik in Oslo")."""
-    for name, (where, source) in anchors.kin_places.items():
-        m = re.search(rf"\b(?i:{re.escape(name)}(?:'s|\s+is|\s+be|\s+lives|\s+works|\s+has been)?(?:\s+(?:down|up|over|still|now|out|away|living|working|studying|based))*\s+(?:in|at)) (?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)", sentence)
-        if not m or is_negated(sentence[: m.end()]) or HYPOTHETICAL.search(sentence[: m.start()]):
-            continue
-        said = m.group("place")
-        if re.match(r"[^.;!?]{0,30}?\b(?:for the (?:weekend|week|day|night|holidays?|summer)|visiting|on holiday|on a trip|this week|today|tonight|at the moment|for work)\b", sentence[m.end() :], re.I):
-            continue  # a visit, not where they live
-        if places_compatible(said, where) is False:
-            out.add("other:kinplace", f"{name} {said.lower()}", quote, False, being=name.title(), kind=said, expected=where, source=source, strength=0.75)
-            return
-
-
 def _beings(sentence: str, e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> None:
     """A named being of the backstory described as another kind ("Little Moss … a tiny field mouse" for a hedgehog)."""
     low, q = e.lower(), question.lower()
@@ -867,7 +844,6 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
             about_pet = None  # "I had a collie as a boy": from here on, another animal
         _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 or named_in_question else None)
         _beings(sentence, e, sentence, out, anchors, question if first else "")
-        _kin_places(sentence, sentence, out, anchors)
         _owned_counts(e, sentence, out)
         _family(e, sentence, out, asked, first)
         _likes(e, sentence, out, anchors, question, kept < 3)
