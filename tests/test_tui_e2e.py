@@ -40,8 +40,9 @@ async def test_real_model_chat_scores_swipe_superposition_annotate(tmp_path, def
             await pilot.press(*text)
             await pilot.press("enter")
             await wait_until(pilot, lambda: len(chat.conversation.turns) == before + 2 and chat.generating is None, timeout=180)
-        await wait_until(pilot, lambda: not chat.scoring, timeout=180)
         turns = chat.conversation.turns
+        # the reply is in the conversation a moment before its scoring starts: wait for the scores themselves
+        await wait_until(pilot, lambda: not chat.scoring and all(turns[i].swipe.scores is not None for i in (2, 4)), timeout=180)
         assert [t.role for t in turns] == ["assistant", "user", "assistant", "user", "assistant"]
         for i in (2, 4):
             scores = turns[i].swipe.scores
@@ -53,7 +54,7 @@ async def test_real_model_chat_scores_swipe_superposition_annotate(tmp_path, def
         # swipe right past the last: a new alternative, scored on its own
         await pilot.press("right")
         await wait_until(pilot, lambda: len(turns[4].swipes) == 2 and chat.generating is None, timeout=180)
-        await wait_until(pilot, lambda: not chat.scoring, timeout=180)
+        await wait_until(pilot, lambda: not chat.scoring and turns[4].swipes[1].scores is not None, timeout=180)
         assert turns[4].swipe_id == 1 and turns[4].swipes[1].scores is not None
         await pilot.press("left")
         assert turns[4].swipe_id == 0

@@ -238,12 +238,12 @@ class ChatScreen(Screen):
 
     @on(ReplyDone)
     async def _reply_done(self, message: ReplyDone) -> None:
-        self.generating = None
         self.cancel_token = None
         self.status.activity = ""
         widget = self.message_widget(message.turn)
         reply, swipe = message.reply, message.swipe
         if reply.finish_reason == "cancelled" and not swipe.text:
+            self.generating = None
             # nothing worth keeping: drop the empty alternative
             if message.new_turn:
                 if widget is not None:
@@ -257,10 +257,14 @@ class ChatScreen(Screen):
         else:
             self.conversation.add_swipe(message.turn, swipe)
         turn = self.conversation.turns[message.turn]
-        if widget is not None:
-            await widget.finish(swipe.text, finish_reason=reply.finish_reason)
-            widget.n_swipes, widget.swipe_id = len(turn.swipes), turn.swipe_id
-            widget.refresh_header()
+        try:
+            if widget is not None:
+                await widget.finish(swipe.text, finish_reason=reply.finish_reason)
+                widget.n_swipes, widget.swipe_id = len(turn.swipes), turn.swipe_id
+                widget.refresh_header()
+        finally:
+            # not before: between the reply's end and its scoring's start, nothing may look idle
+            self.generating = None
         self.runtime.sync()
         self.status.tokens_per_second = reply.tokens_per_second
         self._update_context()
