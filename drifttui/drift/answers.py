@@ -34,7 +34,7 @@ from drifttui.drift.breeds import breeds_in
 from drifttui.drift.kin import Kin, kin_claims, kin_from_facts
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
 from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
-from drifttui.drift.places import canonical_place, is_common, lookup, places_compatible
+from drifttui.drift.places import canonical_place, is_common, lookup
 from drifttui.drift.text import content_words, expand_contractions, fold_quotes, is_negated, normalize, sentences, words_to_digits, writes_lowercase
 
 ORDINALS = {
