@@ -133,12 +133,14 @@ def test_an_unnamed_sibling_older_or_younger_than_the_facts_say(siblings, reply,
     assert (value >= 0.5) is slip, [c.message() for c in conflicts]
     if slip:
         assert conflicts[0].claim.slot == "other:kinorder" and "the facts name" in conflicts[0].reason
+        assert "fact siblings=" in conflicts[0].message()
 
 
 def test_a_conflict_about_a_named_person_names_the_fact_it_breaks(ledger):
     _value, conflicts = score(ledger, "Sunniva is twenty-six.", "How old is your daughter?")
     message = conflicts[0].message()
     assert "Sunniva is twenty-six" in message and "schoolteacher in Bergen" in message and "34" in message
+    assert "fact children=" in message  # the fact's own key, not "backstory"
 
 
 # ------------------------------------------------------------ own age, origin

@@ -409,7 +409,7 @@ class ClaimLedger:
         for claim in claims:
             if claim.slot in ("other:being", "other:count", "other:kinplace") or claim.attrs.get("what"):
                 source = str(claim.attrs.get("source", ""))
-                ref = Claim(claim.slot, str(claim.attrs.get("expected")), source, None, False, {"key": "backstory", "raw": _short(source)})
+                ref = Claim(claim.slot, str(claim.attrs.get("expected")), source, None, False, {"key": str(claim.attrs.get("fact") or "backstory"), "raw": _short(source)})
                 what = (
                     str(claim.attrs["what"]) if claim.attrs.get("what")
                     else f"{claim.attrs.get('being')} is a {claim.attrs.get('expected')}" if claim.slot == "other:being"

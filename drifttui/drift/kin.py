@@ -222,7 +222,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
     """Call ``add(slot, value, quote, **attrs)`` for each thing ``text`` says about a named person that their profile cannot agree with.
 
     Slots: ``other:kinname``, ``other:kinjob``, ``other:kinage``, ``other:kinplace``, ``other:kinorder``; attrs ``being`` (their name),
-    ``expected`` (what the facts say), ``source`` (the fact), ``what`` (one readable reason).
+    ``expected`` (what the facts say), ``source`` (the fact's text), ``fact`` (its key), ``what`` (one readable reason).
     """
     if not kin:
         return
@@ -232,7 +232,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
         other = _other_name(text, current, kin)
         if other:
             what = f"{current.name} is the name the facts give, not {other}"
-            add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, what=what, strength=0.7)
+            add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, fact=current.slot, what=what, strength=0.7)
     _sibling_order(text, kin, add)
     lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
@@ -256,7 +256,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
             if (kind, value) in reported:
                 continue
             reported.add((kind, value))
-            add(f"other:kin{kind}", f"{current.name} {value}", sentence, being=current.name, kind=value, expected=what, source=current.source, what=what)
+            add(f"other:kin{kind}", f"{current.name} {value}", sentence, being=current.name, kind=value, expected=what, source=current.source, fact=current.slot, what=what)
 
 
 _MY_SIBLING = re.compile(r"\bmy\s+(?P<order>big|older|elder|oldest|eldest|little|younger|baby|youngest|kid)\s+(?P<kind>brother|sister)s?\b", re.I)
@@ -281,7 +281,7 @@ def _sibling_order(text: str, kin: dict[str, Kin], add) -> None:
             reported.add((kind, said))
             names = " and ".join(k.name for k in same)
             what = f"{names}, the {kind}{'s' if len(same) > 1 else ''} the facts name, {'are' if len(same) > 1 else 'is'} {other}"
-            add("other:kinorder", f"{kind} {said}", sentence, being=names, kind=said, expected=other, source=same[0].source, what=what, strength=0.8)
+            add("other:kinorder", f"{kind} {said}", sentence, being=names, kind=said, expected=other, source=same[0].source, fact="siblings", what=what, strength=0.8)
 
 
 _OPENERS = frozenset(
