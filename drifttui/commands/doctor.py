@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from drifttui.engine import default_model_path
-    from drifttui.engine._selfcheck import library_id, run_check
+    from drifttui.engine._selfcheck import cpu_features, library_id, run_check
 
     model = args.model or default_model_path()
     failure = run_check(model)
@@ -30,5 +30,5 @@ def run(args: argparse.Namespace) -> int:
 
         copy = existing_copy(Path(model))
         loaded = f" (loaded from its Q8_0 copy {copy})" if copy else ""
-        print(f"ok: llama.cpp build {library_id()} generates tokens with {model}{loaded}")
+        print(f"ok: llama.cpp build {library_id()} ({cpu_features()}) generates tokens with {model}{loaded}")
     return 0

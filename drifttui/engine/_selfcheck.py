@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -40,6 +41,14 @@ def library_id() -> str:
         st = lib.stat()
         digest.update(f"{lib}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
+
+
+def cpu_features() -> str:
+    """The CPU features the installed llama.cpp build uses ("AVX2 AVX512 AVX512_VNNI …"), from its system info."""
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode(errors="replace")
+    return " ".join(name for name, value in re.findall(r"(\w+) = (\d+)", info) if value == "1" and name.isupper())
 
 
 def _marker() -> Path:
