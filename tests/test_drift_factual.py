@@ -229,3 +229,46 @@ def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
     assert check(fox, "I'm a cat with a tail.")[0] > 0.5
     assert check(ledger_for_pets := ClaimLedger({"pet": "a grey cat named Olive"}, "dentist", "Mara"), "My cat's called Luna.")[0] > 0.5
     assert check(ledger_for_pets, "My cat's called Olive.")[0] == 0.0
+
+
+# Common English ways of stating a fact that no labelled author happened to use much (v17): written from the
+# language, not from a writer; on the 17 labelled splits they changed one turn ("I'm past sixty now", caught).
+@pytest.mark.parametrize(
+    ("facts", "reply", "contradicts"),
+    [
+        ({"age": "52"}, "I'm past sixty now, honey.", True),
+        ({"age": "52"}, "I'm well over seventy, you know.", True),
+        ({"age": "52"}, "I'm pushing seventy.", True),
+        ({"age": "52"}, "I'm going on seventy.", True),
+        ({"age": "52"}, "I hit seventy last year.", True),
+        ({"age": "52"}, "Not bad for a woman of seventy.", True),
+        ({"age": "52"}, "Seventy years I've been on this earth.", True),
+        ({"age": "52"}, "I'm over fifty, and I feel it.", False),
+        ({"age": "52"}, "I'm pushing fifty-five, near enough.", False),
+        ({"age": "52"}, "I'm not over sixty yet, cheeky.", False),
+        ({"age": "52"}, "He's strong for a man of seventy.", False),
+        ({"age": "52"}, "When I hit 30 I started running.", False),
+        ({"age": "52"}, "I hit 40 miles an hour on that bike.", False),
+        ({"age": "52"}, "I'm over 6 feet tall.", False),
+        ({"city": "Leeds"}, "Bristol's been home for twenty years.", True),
+        ({"city": "Leeds"}, "Bristol is home now.", True),
+        ({"city": "Leeds"}, "Come visit me in Bristol sometime.", True),
+        ({"city": "Leeds"}, "Bristol is home to a great zoo.", False),
+        ({"city": "Leeds"}, "Leeds has been home for twenty years.", False),
+        ({"city": "Leeds"}, "My sister says: come visit me in Bristol.", False),
+        ({"job": "pharmacist"}, "I've been a nurse for twenty years.", True),
+        ({"job": "pharmacist"}, "I've worked as a nurse since 1998.", True),
+        ({"job": "pharmacist"}, "I've been a fan for years.", False),
+        ({"job": "pharmacist"}, "I have been a pharmacist for twenty years.", False),
+        ({"pet": "a grey cat named Olive"}, "I've never had a pet.", True),
+        ({"pet": "a grey cat named Olive"}, "I don't have a pet rabbit, just Olive the cat.", False),
+        ({"children": "two daughters, Amy and Beth"}, "I don't have children.", True),
+        ({"children": "two daughters, Amy and Beth"}, "We didn't have kids until I was forty.", False),
+        ({"dislikes": "coffee"}, "I can't live without coffee.", True),
+        ({"likes": "coffee"}, "I can't live without coffee.", False),
+        ({"likes": "coffee"}, "I can't stand coffee.", True),
+    ],
+)
+def test_common_forms(facts, reply, contradicts):
+    ledger = ClaimLedger(facts, "", "Pat Doe")
+    assert (factual_score(ledger.conflicts(ledger.extract(reply, 5), [])) >= 0.5) is contradicts

@@ -23,6 +23,7 @@ from typing import Any
 from drifttui.drift.answers import Anchors, standard_possessives, topic_claims
 from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEING_IDIOMS, BEINGS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
 from drifttui.drift.patterns import (
+    AGE_BOUND_PATTERNS,
     AGE_PATTERNS,
     AI_SELF,
     DESCRIBES_RE,
@@ -356,6 +357,14 @@ def _age(e: str, quote: str, ctx: _Ctx) -> None:
                 ctx.add_at(m, "age", f"under {n}", quote, False, lo=max(3, n - 15), hi=n - 1, strength=0.8)  # "I'm not even seventy yet"
                 continue
             ctx.add_at(m, "age", str(n), quote, negated, lo=lo, hi=n)
+    for pattern, low, high, reads in AGE_BOUND_PATTERNS:
+        for m in pattern.finditer(e):
+            n = int(m.group(1))
+            if not 3 <= n <= 120 or is_negated(e[m.start() : m.end(1)]):
+                continue  # "I'm not over sixty yet": no claim
+            if not re.search(r"\bI\b", m.group(0)) and re.search(r"\b(?:he|she|they|him|her|his)\b", e[: m.start()], re.I) and not re.search(r"\b(?:I|me|my)\b", e[: m.start()]):
+                continue  # "He's strong for a man of seventy": someone else
+            ctx.add_at(m, "age", reads.format(n=n), quote, False, lo=n + low, hi=n + high, strength=0.85)
     for m in DECADE_RE.finditer(e):
         base = DECADES[m.group(2).lower()]
         part = (m.group(1) or "").lower()
@@ -412,6 +421,8 @@ def _places(e: str, quote: str, ctx: _Ctx) -> None:
                     continue
                 if not re.search(r"\bI\b", m.group(0)) and re.search(r"\b(?:he|she|they)\b", e[: m.start()], re.I) and not re.search(r"\b(?:I|me|my)\b", e[: m.start()]):
                     continue  # "Sure he was from here, born in St Mary's Park": someone else's birthplace
+                if not re.search(r"\bI\b", m.group(0)) and REPORTED.search(e[: m.start()]):
+                    continue  # "My sister says: come visit me in Bristol": her home, not the speaker's
                 if re.search(r"\b(?:like|than)\s+$", e[: m.start()], re.I):
                     continue  # "the rent is like we live in Paris": a comparison
                 negated = is_negated(e[: m.start("place")] + " " + surface)
@@ -546,14 +557,16 @@ def _likes(e: str, quote: str, ctx: _Ctx) -> None:
         obj = _clean_obj(m.group("obj"))
         if not obj or SKIP_OBJ.match(obj) or not content_words(obj):
             continue
-        polarity = LIKE_VERBS[m.group("verb").lower()]
-        if is_negated(e[m.start() : m.end("verb")]):
+        verb = m.group("verb").lower()
+        polarity = LIKE_VERBS[verb]
+        own_not = " not " in f" {verb} "  # "can not stand", "can not live without": the verb's polarity has it
+        if is_negated(e[m.start() : m.start("verb")] + ("it" if own_not else verb)):
             if polarity < 0:
                 continue  # "I don't hate it": no claim
             polarity = -1
             strength = 0.8
         else:
-            strength = 1.0 if m.group("verb").lower() not in ("like", "enjoy", "prefer") else 0.8
+            strength = 1.0 if verb not in ("like", "enjoy", "prefer") else 0.8
         slot = "likes" if polarity > 0 else "dislikes"
         ctx.add_at(m, slot, normalize(obj), quote, False, item=obj, strength=strength)
     for m in FAVOURITE_RE.finditer(e):

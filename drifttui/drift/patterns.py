@@ -31,6 +31,20 @@ AGE_PATTERNS = (
     (re.compile(rf"(?:^|[,;—–]\s*)at {NUM},? a (?:man|woman|body|fellow|fella|girl|lad|lass) (?:has to|must|should|needs to|can|starts? to|begins? to)\b", re.I), 0),
     (re.compile(rf"\bI am {ADV}an? (?:(?:grown|old|young|married|single|working|respectable|sensible)\s+)?(?:woman|man|lady|girl|boy|lad|lass|fellow|gentleman|widow|widower|bachelor|spinster|maid) of {NUM}\b(?!\s*(?:years? (?:experience|standing|service)|words))", re.I), 0),
 )
+AGE_BOUND_PATTERNS = (
+    # "I'm past sixty now", "I'm well over 70", "on the wrong side of fifty": N or more
+    (re.compile(rf"\bI am {ADV}(?:well |long |way |a bit |a little |just |slightly )?(?:past|over|north of|beyond|(?:on )?the (?:wrong|far|other) side of) {NUM}{AGE_NEXT}", re.I), 0, 19, "{n} or more"),
+    # "I'm pushing seventy", "going on seventy", "getting on for sixty": nearly N
+    (re.compile(rf"\bI am {ADV}(?:pushing|going on|getting on for|coming up (?:on|to)|knocking on|approaching|nearing) {NUM}{AGE_NEXT}", re.I), -3, 0, "nearly {n}"),
+    # "I hit seventy last year" (not "when I hit 30")
+    (re.compile(rf"(?<!when )(?<!since )(?<!after )(?<!before )(?<!once )(?<!until )(?<!till )\bI (?:just |finally |recently )?hit {NUM}(?=\s+(?:last|this|in|on|back|years?)\b|\s*[,.!?;:…—–]|\s*$)", re.I), 0, 1, "{n}"),
+    # "not bad for a woman of seventy" (the speaker, unless the sentence is about someone else)
+    (re.compile(rf"\bfor an? (?:(?:old|grown|young)\s+)?(?:woman|man|lady|girl|lad|lass|fellow|fella|gal|guy|bloke|chap|gentleman) of {NUM}\b(?!\s*(?:years? (?:experience|standing|service)|words|pounds|stone|kilos))", re.I), 0, 0, "{n}"),
+    # "seventy years on this earth", "I've been on this earth seventy years"
+    (re.compile(rf"\b{NUM} years? (?:I have been |now )?on this (?:earth|planet)\b", re.I), 0, 0, "{n}"),
+    (re.compile(rf"\bI have been on this (?:earth|planet) (?:for )?{NUM} years\b", re.I), 0, 0, "{n}"),
+)
+"""Ages said as a bound or in passing: (pattern, low offset, high offset, how the claim reads); group 1 is the number."""
 DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
 DECADE_RE = re.compile(r"\bI am {adv}in my (?:(early|mid|late)[\s-]*)?(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b".format(adv=ADV), re.I)
 
@@ -42,6 +56,9 @@ CITY_PATTERNS = (
     re.compile(rf"\b(?:right )?here in {PLACE}", re.I),
     re.compile(rf"\bmy (?:little |tiny |small |new )?(?:flat|apartment|house|home|place|condo|studio) (?:is )?(?:right )?in {PLACE}", re.I),
     re.compile(rf"\bhome is {PLACE}", re.I),
+    re.compile(rf"\b(?:visit|see) (?:me|us) (?:(?:down|up|over|out|back) )?(?:in|at) {PLACE}", re.I),  # "come visit me in Bristol"
+    # "Bristol's been home for twenty years", "Leeds is home now" (not "home to", "home for Christmas")
+    re.compile(r"(?-i:(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}))(?:['’]s been|['’]s| is| has been| is still) (?:my |our )?home\b(?!\s+(?:to|of|for (?:the|christmas|easter|holidays?|the holidays))\b)", re.I),
 )
 HOMETOWN_PATTERNS = (
     re.compile(rf"\bI am {ADV}(?:originally |actually |really )?from {PLACE}", re.I),
@@ -56,6 +73,8 @@ JOB_PATTERNS = (
     (re.compile(rf"\bI {ADV}work (?:as|like) (?:a|an) {OCC_PHRASE}", re.I), 1.0),
     (re.compile(rf"\bmy (?:job|work|day job) as (?:a|an) {OCC_PHRASE}", re.I), 0.9),
     (re.compile(rf"\bI am {ADV}(?:a|an) {OCC_PHRASE} by (?:trade|profession)", re.I), 1.0),
+    # "I've been a nurse for twenty years", "I have worked as a welder since 1990": the job now
+    (re.compile(rf"\bI have {ADV}(?:been|worked as|been working as) (?:a|an) (?P<occ>[\w'’-]+(?:\s+[\w'’-]+){{0,2}}?) (?:for|since)\b", re.I), 0.9),
 )
 RETIRED_RE = re.compile(rf"\bI am {ADV}(?:retired|semi-retired)\b", re.I)
 QUIT_RE = re.compile(
@@ -92,7 +111,7 @@ PET_PATTERNS = (
     re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b(?:,? (?:named|called) {PNAME})?", re.I),
     re.compile(rf"\b(?:our|the) (?:family |old |little )?{PETWORD},? (?:named |called )?{PNAME}", re.I),
 )
-NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|keep|had)\s+)(?:any |no )?(?:pets?|animals)\b|\bno (?:pets?|animals)\b", re.I)
+NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|owned|keep|kept|had)\s+)(?:any |no |a |an )?(?:pets?|animals)\b(?!\s+(?:{SPECIES_ALT})\b)|\bno (?:pets?|animals)\b", re.I)
 NO_SPECIES_RE = re.compile(rf"\bno {PETWORD}\b", re.I)
 NAMED_PET_RE = re.compile(rf"(?P<pname>(?!(?:Oh|Well|Yes|No|Yeah|Ah|Aye|So|And|But)\b)[A-Z][a-zà-ÿ'’-]+)\??,? (?i:(?:oh|well|ah|yes|yeah|aye)[,!]? )?(?i:he|she|it) is (?i:a|an|the|my) {ADJS}(?i:{PETWORD})\b")
 SPECIES_RE = re.compile(rf"\bI am (?P<adv>{ADV})(?:a|an|one) (?P<np>[\w'’ -]{{1,60}})", re.I)
@@ -117,7 +136,7 @@ COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2
 FAMILY_ADJ = r"(?:(?:little|younger|older|big|baby|eldest|oldest|youngest|elder|twin|only|grown|teenage|lovely|wee|late|step|half|kid)[\s-]+){0,2}"
 CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?!-in-law)(?:,? {PNAME})?", re.I)
 CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b", re.I)
-NO_CHILD_RE = re.compile(r"\b(?:no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
+NO_CHILD_RE = re.compile(r"\b(?:(?:I|we) (?:do not|did not|never) (?:have|had)(?: any)? (?:kids|children)(?!\s+(?:until|till)\b)|no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
 SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?:,? {PNAME})?", re.I)
 SIB_COUNT_RE = re.compile(rf"\bI {ADV}(?:have|have got|got|had|grew up with)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b", re.I)
 ONLY_CHILD_RE = re.compile(rf"\bI am {ADV}(?:an |the )?only child\b|^\W*(?:an |the )?only child\b|\bno (?:brothers|sisters|siblings)\b", re.I)
@@ -132,6 +151,7 @@ LIKE_VERBS = {
     "love": 1, "adore": 1, "like": 1, "enjoy": 1, "am into": 1, "am obsessed with": 1, "am crazy about": 1,
     "am a fan of": 1, "am a big fan of": 1, "am a huge fan of": 1, "live for": 1, "prefer": 1,
     "hate": -1, "dislike": -1, "detest": -1, "loathe": -1, "despise": -1, "can not stand": -1, "can not bear": -1,
+    "can not live without": 1, "could not live without": 1, "can not do without": 1, "can not get enough of": 1,
     "am not a fan of": -1, "abhor": -1, "am sick of": -1, "am tired of": -1,
 }  # fmt: skip
 LIKE_ALT = "|".join(sorted((re.escape(v) for v in LIKE_VERBS), key=len, reverse=True))
