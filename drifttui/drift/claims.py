@@ -193,6 +193,7 @@ def _skip_sentence(sentence: str) -> bool:
 
 def _clause_ok(clause: str) -> bool:
     """Hypotheticals, reported speech and the past ("when I was young") are not claims about the present self."""
+    clause = re.sub(r"^\W*(?:(?:just|please|you can|you may)\s+)?call me\b", "", clause, flags=re.I)  # "Call me Joana": not reported
     return not (HYPOTHETICAL.search(clause) or REPORTED.search(clause) or PAST.search(clause))
 
 
@@ -471,6 +472,8 @@ def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
                 continue
             seen.add(key)
             negated = is_negated(e[m.start() : m.end("species")])
+            if negated and re.match(r"\s+(?:before|until|till)\b", e[m.end("species") :], re.I):
+                continue  # "I never had a cat before Olive"
             excl = bool(m.groupdict().get("excl"))
             ctx.add_at(m, "pet", f"{species} {name or ''}".strip().lower(), quote, negated, species=species, name=name, exclusive=excl)
     for m in NO_PETS_RE.finditer(e):
@@ -499,6 +502,11 @@ def _vocative(e: str, m: re.Match[str]) -> bool:
     return bool(re.search(r"(?:^|[,.!?;:—–-])\s*(?:oh\s+|ah\s+|eh\s+)?$", before, re.I)) and bool(re.match(r"\s*(?:[,.!?;:—–-]|$)", after))
 
 
+def _speaks(e: str, m: re.Match[str]) -> bool:
+    """Whether the family member matched by ``m`` is the one who speaks next ("my husband Steve says hi")."""
+    return bool(re.match(rf"\W*(?:{REPORTED.pattern})", e[m.end() :], re.I))
+
+
 def _family(e: str, quote: str, ctx: _Ctx) -> None:
     for m in CHILD_MY_RE.finditer(e):
         if _vocative(e, m):
@@ -506,8 +514,8 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         kin = KIN_CHILD[m.group("kin").lower()]
         if m.group("kin").lower() in ("boy", "girl", "baby") and not m.group("pname"):
             continue  # "my girl" is as often a partner or a pet
-        speaks = re.match(rf"\W*(?:{REPORTED.pattern})", e[m.end() :], re.I)  # "Our daughter says …": reported, but she exists
-        ctx.add("children", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=None if speaks else m.start(), kind=kin, name=m.group("pname"), count=None)
+        at = None if _speaks(e, m) else m.start()  # "Our daughter says …": reported, but she exists
+        ctx.add("children", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=m.group("pname"), count=None)
     for m in CHILD_COUNT_RE.finditer(e):
         kin = KIN_CHILD[m.group("kin").lower()]
         n = count_of(m.group("count"))
@@ -524,7 +532,8 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
             continue  # "Come inside, my sister": a way of addressing the user
         kin_word = m.group("kin").lower()
         kin = KIN_SIBLING[kin_word]
-        ctx.add_at(m, "siblings", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), count=None)
+        at = None if _speaks(e, m) else m.start()  # "My brother Carlos says …": reported, but he exists
+        ctx.add("siblings", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=m.group("pname"), count=None)
     for m in SIB_COUNT_RE.finditer(e):
         kin = KIN_SIBLING[m.group("kin").lower()]
         n = count_of(m.group("count"))
@@ -543,7 +552,8 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         status = "widowed" if mod == "late" else "divorced" if mod in ("ex", "ex-", "former") else None
         if mod == "future":
             continue
-        ctx.add_at(m, "partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), kind=kin, name=m.group("pname"), status=status, ex=status == "divorced")
+        at = None if _speaks(e, m) else m.start()  # "My husband Steve says hi"
+        ctx.add("partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=m.group("pname"), status=status, ex=status == "divorced")
     for m in STATUS_RE.finditer(e):
         word = m.group("status").lower().replace("a ", "")
         status = PARTNER_STATUS[word]

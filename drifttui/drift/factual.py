@@ -57,6 +57,10 @@ class Conflict:
         return f'factual: "{self.claim.quote}" contradicts {against}{tail}'
 
 
+_MEN = frozenset({"husband", "boyfriend"})
+_WOMEN = frozenset({"wife", "girlfriend"})
+
+
 def _same_name(a: str, b: str) -> bool:
     """Fuzzy (rapidfuzz ratio >= 80), or a short form of three letters or more ("Jos" of Josiah)."""
     a, b = a.lower(), b.lower()
@@ -321,6 +325,9 @@ class ClaimLedger:
                 return (0.8 if r.turn is None else 0.55, f"the persona has {rcount}")
             if count != rcount and count > 0 and rcount > 0 and c.attrs.get("kind") == what.rstrip("ren").rstrip("s") and r.turn is None:
                 return (0.75, f"the persona has {rcount}")
+            specific = {"son", "daughter", "brother", "sister"}
+            if count > 0 and r.turn is None and c.attrs.get("kind") in specific and rkinds and set(rkinds) <= specific and c.attrs.get("kind") not in rkinds:
+                return (0.7, f"the persona's {what}: {r.attrs.get('raw', r.value)}")  # "two sisters" to one brother
             return None
         # "my son", "my brother Tom": existence (and maybe a name)
         if rcount == 0:
@@ -365,6 +372,10 @@ class ClaimLedger:
         if status is None and c.attrs.get("kind") and not c.attrs.get("ex"):
             if rstatus == "single" and r.turn is None:
                 return (0.75, "the persona is single")
+            kinds = set(r.attrs.get("kinds") or ([r.attrs["kind"]] if r.attrs.get("kind") else []))
+            for his, hers in ((_MEN, _WOMEN), (_WOMEN, _MEN)):
+                if r.turn is None and c.attrs["kind"] in his and kinds and kinds <= hers:
+                    return (0.7, f"the persona's partner is a {'/'.join(sorted(kinds))}")  # "my wife" to a husband
             name = c.attrs.get("name")
             rnames = r.attrs.get("names") or ([r.attrs["name"]] if r.attrs.get("name") else [])
             if name and rnames and not any(_same_name(name, n) for n in rnames):

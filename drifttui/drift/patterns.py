@@ -65,6 +65,7 @@ HOMETOWN_PATTERNS = (
     re.compile(rf"\bI {ADV}(?:grew up|was born|was raised|was brought up|come from)(?: and (?:raised|reared|bred|grew up))?(?: right here)? in {PLACE}", re.I),
     re.compile(rf"\bI {ADV}come from {PLACE}", re.I),
     re.compile(rf"(?:^|[,—–-]\s*)(?:I was )?born (?:and (?:raised|reared|bred) )?(?:right here )?in {PLACE}", re.I),
+    re.compile(rf"\bI have {ADV}lived (?:right )?in {PLACE} (?:all my life|my whole life|since I was born|since birth)\b", re.I),
 )
 
 OCC_PHRASE = r"(?P<occ>[\w'’-]+(?:\s+[\w'’-]+){0,3})"
@@ -107,12 +108,12 @@ ADJS = r"(?:(?:[\w'’-]+)[ ,]+){0,3}?"
 NAME = r"(?P<name>[A-Za-z][a-zà-ÿ'’-]+)"
 PNAME = r"(?P<pname>(?-i:[A-Z][a-zà-ÿ'’-]+))"
 PET_PATTERNS = (
-    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |(?P<verb>(?:,? (?:is|was|are|were)|'s) )(?P<vcalled>(?:named|called) )?|, | )?{PNAME}?", re.I),
+    re.compile(rf"\b(?P<excl>just |only )?my {ADJS}{PETWORD}\b(?:,? (?:named|called) |['’]s name is |(?P<verb>(?:,? (?:is|was|are|were)|'s) )(?P<vcalled>(?:named|called) )?|, | )?{PNAME}?", re.I),
     re.compile(rf"\bI {ADV}(?:have|have got|got|own|keep|adopted|rescued|had)\s+(?:a |an |one |two |three |four |\d+ |some |any )?{ADJS}{PETWORD}\b(?:,? (?:named|called) {PNAME})?", re.I),
     re.compile(rf"\b(?:our|the) (?:family |old |little )?{PETWORD},? (?:named |called )?{PNAME}", re.I),
 )
 NO_PETS_RE = re.compile(rf"(?:^|\bI {ADV}(?:have|have got|own|owned|keep|kept|had)\s+)(?:any |no |a |an )?(?:pets?|animals)\b(?!\s+(?:{SPECIES_ALT})\b)|\bno (?:pets?|animals)\b", re.I)
-NO_SPECIES_RE = re.compile(rf"\bno {PETWORD}\b", re.I)
+NO_SPECIES_RE = re.compile(rf"(?:\bno|(?:^|[,;—–]\s*|\b(?:I|I have) {ADV})never (?:had|owned|kept) (?:a|an|any)) {PETWORD}\b(?!\s+(?:before|until|till|like)\b)", re.I)
 NAMED_PET_RE = re.compile(rf"(?P<pname>(?!(?:Oh|Well|Yes|No|Yeah|Ah|Aye|So|And|But)\b)[A-Z][a-zà-ÿ'’-]+)\??,? (?i:(?:oh|well|ah|yes|yeah|aye)[,!]? )?(?i:he|she|it) is (?i:a|an|the|my) {ADJS}(?i:{PETWORD})\b")
 SPECIES_RE = re.compile(rf"\bI am (?P<adv>{ADV})(?:a|an|one) (?P<np>[\w'’ -]{{1,60}})", re.I)
 """"I'm a cat with a tail": what the speaker says it is (the head of ``np``)."""
@@ -135,10 +136,10 @@ KIN_PARTNER_ALT = "|".join(sorted((re.escape(k) for k in KIN_PARTNER), key=len, 
 COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}|both|no|any)"
 FAMILY_ADJ = r"(?:(?:little|younger|older|big|baby|eldest|oldest|youngest|elder|twin|only|grown|teenage|lovely|wee|late|step|half|kid)[\s-]+){0,2}"
 CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?!-in-law)(?:,? {PNAME})?", re.I)
-CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b", re.I)
+CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?![-\s]in[-\s]law)", re.I)
 NO_CHILD_RE = re.compile(r"\b(?:(?:I|we) (?:do not|did not|never) (?:have|had)(?: any)? (?:kids|children)(?!\s+(?:until|till)\b)|no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
-SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?:,? {PNAME})?", re.I)
-SIB_COUNT_RE = re.compile(rf"\bI {ADV}(?:have|have got|got|had|grew up with)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b", re.I)
+SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?![-\s]in[-\s]law)(?:,? {PNAME})?", re.I)
+SIB_COUNT_RE = re.compile(rf"\bI {ADV}(?:have|have got|got|had|grew up with)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?![-\s]in[-\s]law)", re.I)
 ONLY_CHILD_RE = re.compile(rf"\bI am {ADV}(?:an |the )?only child\b|^\W*(?:an |the )?only child\b|\bno (?:brothers|sisters|siblings)\b", re.I)
 PARTNER_MY_RE = re.compile(rf"\bmy (?P<mod>late |ex-?|former |dear |lovely |beloved |darling |future )?(?P<kin>{KIN_PARTNER_ALT})\b(?:,? {PNAME})?", re.I)
 STATUS_RE = re.compile(
