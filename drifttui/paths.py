@@ -47,3 +47,11 @@ def config_dir() -> Path:
     if override:
         return Path(override).expanduser()
     return _xdg("XDG_CONFIG_HOME", ".config") / APP
+
+
+def shown(path: Path) -> str:
+    """``path`` as a person reads it: under the home directory as ``~/…``."""
+    try:
+        return "~/" + str(path.relative_to(Path.home())) if path != Path.home() else "~"
+    except ValueError:
+        return str(path)

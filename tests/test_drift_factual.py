@@ -285,6 +285,15 @@ def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
         ({"pet": "a grey cat named Olive"}, "She never had a cat, my sister.", False),
         ({"pet": "a grey cat named Olive"}, "My cat's name is Luna.", True),
         ({"pet": "a grey cat named Olive"}, "My cat's name is Olive.", False),
+        ({"job": "dentist"}, "I'm between jobs right now.", True),
+        ({"job": "dentist"}, "I'm a stay-at-home mum.", True),
+        ({"job": "dentist"}, "I've never worked a day in my life.", True),
+        ({"job": "dentist"}, "I'm not unemployed, I'm self-employed.", False),
+        ({"job": "dentist"}, "When I was out of work I painted.", False),
+        ({"job": "dentist"}, "I've never had a real job, just the clinic.", False),
+        ({"job": "retired dentist"}, "I'm between jobs right now.", False),
+        ({"job": "student"}, "I'm unemployed at the moment.", False),
+        ({"job": "none (laid off from the mill in March)"}, "I'm out of work.", False),
     ],
 )
 def test_common_forms(facts, reply, contradicts):

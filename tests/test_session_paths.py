@@ -105,3 +105,11 @@ def test_one_hash_memo_serves_sessions_and_the_ct2_conversion_and_forgets_delete
     assert len(calls) == 2  # gone.gguf and one.gguf, each once
     cache = orjson.loads((tmp_path / "cache" / CACHE_NAME).read_bytes())
     assert str(model.resolve()) in cache and str(gone.resolve()) not in cache
+
+
+def test_paths_are_shown_from_the_home_directory():
+    from drifttui.paths import shown
+
+    assert shown(Path.home() / ".config" / "drifttui" / "keymap.toml") == "~/.config/drifttui/keymap.toml"
+    assert shown(Path.home()) == "~"
+    assert shown(Path("/etc/drifttui/keymap.toml")) == "/etc/drifttui/keymap.toml"

@@ -6,6 +6,8 @@ and look at the report before committing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.test_tui import ready as _ready
 from tests.test_tui import send
 from tests.tui_helpers import make_app, wait_until
@@ -72,7 +74,9 @@ def test_annotate_dialog(snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-def test_help_screen(snap_compare):
+def test_help_screen(snap_compare, monkeypatch):
+    # the help names the keymap file: under the home directory on every machine, so the picture is the same
+    monkeypatch.setenv("DRIFTTUI_CONFIG_DIR", str(Path.home() / ".config" / "drifttui"))
     app, _e, _s = make_app()
 
     async def run_before(pilot) -> None:

@@ -63,6 +63,7 @@ from drifttui.drift.patterns import (
     Q_JOB,
     Q_NAME,
     REPORTED,
+    NO_JOB_RE,
     RETIRED_RE,
     SIB_COUNT_RE,
     SIB_MY_RE,
@@ -439,6 +440,9 @@ def _job(e: str, quote: str, ctx: _Ctx) -> None:
                 continue
             negated = is_negated(e[m.start() : m.end("occ")])
             ctx.add_at(m, "job", occ, quote, negated, occupation=occ, strength=strength * sure)
+    for m in NO_JOB_RE.finditer(e):
+        if not is_negated(e[m.start() : m.end()].replace("never", "")):  # "I'm not unemployed": no claim
+            ctx.add_at(m, "job", "no job", quote, False, occupation="unemployed", strength=0.8)
     for m in RETIRED_RE.finditer(e):
         ctx.add_at(m, "job", "retired", quote, is_negated(e[m.start() : m.end()]), occupation="retired", strength=0.8)
     for m in QUIT_RE.finditer(e):

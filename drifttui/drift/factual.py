@@ -57,6 +57,7 @@ class Conflict:
         return f'factual: "{self.claim.quote}" contradicts {against}{tail}'
 
 
+NO_JOB_FACT = re.compile(r"unemploy|out of work|between jobs|laid off|jobless|stay-at-home|housewife|homemaker|student|\bnone\b|no job|looking for work|on the dole|redundant", re.I)
 _MEN = frozenset({"husband", "boyfriend"})
 _WOMEN = frozenset({"wife", "girlfriend"})
 
@@ -73,6 +74,8 @@ def _occupation_compatible(occ: str, fact: Claim) -> bool:
     text = fact.attrs.get("text", fact.value)
     if occ == "retired":
         return bool(fact.attrs.get("retired"))
+    if occ == "unemployed":  # "I'm between jobs": fits no job, retirement or study
+        return bool(fact.attrs.get("retired")) or "student" in occs or bool(NO_JOB_FACT.search(str(text)))
     if occ in occs or fuzz.token_set_ratio(occ, text) >= 90:
         return True
     for group in OCCUPATION_GROUPS:

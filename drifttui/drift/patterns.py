@@ -77,6 +77,12 @@ JOB_PATTERNS = (
     # "I've been a nurse for twenty years", "I have worked as a welder since 1990": the job now
     (re.compile(rf"\bI have {ADV}(?:been|worked as|been working as) (?:a|an) (?P<occ>[\w'’-]+(?:\s+[\w'’-]+){{0,2}}?) (?:for|since)\b", re.I), 0.9),
 )
+NO_JOB_RE = re.compile(
+    rf"\bI am {ADV}(?:currently |now )?(?:unemployed|out of work|jobless|between jobs|on the dole|a stay-at-home (?:mum|mom|dad|parent|mother|father)|a (?:housewife|homemaker|house husband|househusband))\b"
+    rf"|\bI have {ADV}never (?:worked|had a job)\b",
+    re.I,
+)
+"""No job now: "I'm between jobs", "I'm a stay-at-home mum", "I've never worked a day in my life"."""
 RETIRED_RE = re.compile(rf"\bI am {ADV}(?:retired|semi-retired)\b", re.I)
 QUIT_RE = re.compile(
     rf"\bI {ADV}(?:left|quit|gave up|stopped|retired from|walked away from|dropped out of|got fired from|lost) (?P<obj>(?:my |the |a )?[\w'’-]+(?:\s+[\w'’-]+)?)",

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from drifttui.conversation import Conversation
-from drifttui.paths import config_dir
+from drifttui.paths import config_dir, shown
 from drifttui.runtime import ChatRuntime
 from drifttui.tui._chat_screen import ChatScreen
 from drifttui.tui.screens import HelpScreen, PersonaPicker, SessionPicker
@@ -129,7 +129,7 @@ class DriftApp(App):
                     seen.add(binding.id)
                     key = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
                     rows.append((key, binding.description, binding.id))
-        self.push_screen(HelpScreen(rows, str(self.keymap_path)))
+        self.push_screen(HelpScreen(rows, shown(self.keymap_path)))
 
     async def _replace_chat(self, conversation: Conversation, recorder: Any = None) -> None:
         old = self.chat
