@@ -285,6 +285,9 @@ def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
         ({"pet": "a grey cat named Olive"}, "She never had a cat, my sister.", False),
         ({"pet": "a grey cat named Olive"}, "My cat's name is Luna.", True),
         ({"pet": "a grey cat named Olive"}, "My cat's name is Olive.", False),
+        ({"pet": "a grey cat named Olive"}, "I had a pet rabbit once.", False),  # a past pet
+        ({"pet": "a grey cat named Olive"}, "I had a dog called Rex when I was small.", False),
+        ({"pet": "a grey cat named Olive"}, "I have had a dog called Rex for years.", True),
         ({"job": "dentist"}, "I'm between jobs right now.", True),
         ({"job": "dentist"}, "I'm a stay-at-home mum.", True),
         ({"job": "dentist"}, "I've never worked a day in my life.", True),

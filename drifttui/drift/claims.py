@@ -478,6 +478,8 @@ def _pets(e: str, quote: str, ctx: _Ctx, first: bool) -> None:
             negated = is_negated(e[m.start() : m.end("species")])
             if negated and re.match(r"\s+(?:before|until|till)\b", e[m.end("species") :], re.I):
                 continue  # "I never had a cat before Olive"
+            if not negated and re.match(r"I\s+(?:(?!have\b)[\w'’]+\s+)*?had\s", m.group(0), re.I):
+                continue  # "I had a rabbit once": a past pet ("I have had Olive for years" is a present one)
             excl = bool(m.groupdict().get("excl"))
             ctx.add_at(m, "pet", f"{species} {name or ''}".strip().lower(), quote, negated, species=species, name=name, exclusive=excl)
     for m in NO_PETS_RE.finditer(e):
