@@ -46,6 +46,7 @@ from drifttui.drift.patterns import (
     NAMED_PET_RE,
     NEVER_MARRIED_RE,
     NO_CHILD_RE,
+    NO_JOB_RE,
     NO_PETS_RE,
     NO_SPECIES_RE,
     NUM,
@@ -63,7 +64,6 @@ from drifttui.drift.patterns import (
     Q_JOB,
     Q_NAME,
     REPORTED,
-    NO_JOB_RE,
     RETIRED_RE,
     SIB_COUNT_RE,
     SIB_MY_RE,
@@ -344,6 +344,12 @@ def _claim_clauses(sentence: str) -> list[str]:
 
 
 # ----------------------------------------------------------------- extractors
+def _about_someone_else(e: str, m: re.Match[str]) -> bool:
+    """A match without "I" in a sentence about him, her or them, and not about the speaker, before it."""
+    before = e[: m.start()]
+    return not re.search(r"\bI\b", m.group(0)) and bool(re.search(r"\b(?:he|she|they)\b", before, re.I)) and not re.search(r"\b(?:I|me|my)\b", before)
+
+
 def _age(e: str, quote: str, ctx: _Ctx) -> None:
     for pattern, shift in AGE_PATTERNS:
         for m in pattern.finditer(e):
@@ -364,8 +370,8 @@ def _age(e: str, quote: str, ctx: _Ctx) -> None:
             n = int(m.group(1))
             if not 3 <= n <= 120 or is_negated(e[m.start() : m.end(1)]):
                 continue  # "I'm not over sixty yet": no claim
-            if not re.search(r"\bI\b", m.group(0)) and re.search(r"\b(?:he|she|they|him|her|his)\b", e[: m.start()], re.I) and not re.search(r"\b(?:I|me|my)\b", e[: m.start()]):
-                continue  # "He's strong for a man of seventy": someone else
+            if _about_someone_else(e, m):
+                continue  # "He's strong for a man of seventy"
             ctx.add_at(m, "age", reads.format(n=n), quote, False, lo=n + low, hi=n + high, strength=0.85)
     for m in DECADE_RE.finditer(e):
         base = DECADES[m.group(2).lower()]
@@ -421,7 +427,7 @@ def _places(e: str, quote: str, ctx: _Ctx) -> None:
                 place, surface = _resolve_place(m.group("place"), ctx.lowercase_writer)
                 if place is None:
                     continue
-                if not re.search(r"\bI\b", m.group(0)) and re.search(r"\b(?:he|she|they)\b", e[: m.start()], re.I) and not re.search(r"\b(?:I|me|my)\b", e[: m.start()]):
+                if _about_someone_else(e, m):
                     continue  # "Sure he was from here, born in St Mary's Park": someone else's birthplace
                 if not re.search(r"\bI\b", m.group(0)) and REPORTED.search(e[: m.start()]):
                     continue  # "My sister says: come visit me in Bristol": her home, not the speaker's
@@ -441,7 +447,7 @@ def _job(e: str, quote: str, ctx: _Ctx) -> None:
             negated = is_negated(e[m.start() : m.end("occ")])
             ctx.add_at(m, "job", occ, quote, negated, occupation=occ, strength=strength * sure)
     for m in NO_JOB_RE.finditer(e):
-        if not is_negated(e[m.start() : m.end()].replace("never", "")):  # "I'm not unemployed": no claim
+        if "never" in m.group(0).lower() or not is_negated(e[m.start() : m.end()]):  # "I'm not unemployed": no claim
             ctx.add_at(m, "job", "no job", quote, False, occupation="unemployed", strength=0.8)
     for m in RETIRED_RE.finditer(e):
         ctx.add_at(m, "job", "retired", quote, is_negated(e[m.start() : m.end()]), occupation="retired", strength=0.8)

@@ -58,6 +58,8 @@ class Conflict:
 
 
 NO_JOB_FACT = re.compile(r"unemploy|out of work|between jobs|laid off|jobless|stay-at-home|housewife|homemaker|student|\bnone\b|no job|looking for work|on the dole|redundant", re.I)
+_SPECIFIC_KIN = frozenset({"son", "daughter", "brother", "sister"})
+"""Family words that name one kind: "my sister" is no "brother"; "child" or "sibling" could be either."""
 _MEN = frozenset({"husband", "boyfriend"})
 _WOMEN = frozenset({"wife", "girlfriend"})
 
@@ -328,8 +330,7 @@ class ClaimLedger:
                 return (0.8 if r.turn is None else 0.55, f"the persona has {rcount}")
             if count != rcount and count > 0 and rcount > 0 and c.attrs.get("kind") == what.rstrip("ren").rstrip("s") and r.turn is None:
                 return (0.75, f"the persona has {rcount}")
-            specific = {"son", "daughter", "brother", "sister"}
-            if count > 0 and r.turn is None and c.attrs.get("kind") in specific and rkinds and set(rkinds) <= specific and c.attrs.get("kind") not in rkinds:
+            if count > 0 and r.turn is None and c.attrs.get("kind") in _SPECIFIC_KIN and rkinds and set(rkinds) <= _SPECIFIC_KIN and c.attrs.get("kind") not in rkinds:
                 return (0.7, f"the persona's {what}: {r.attrs.get('raw', r.value)}")  # "two sisters" to one brother
             return None
         # "my son", "my brother Tom": existence (and maybe a name)
@@ -337,10 +338,9 @@ class ClaimLedger:
             return (0.85, f"the persona has no {what}")
         kind = c.attrs.get("kind")
         name = c.attrs.get("name")
-        specific = {"son", "daughter", "brother", "sister"}
         if r.attrs.get("open"):
             return None  # the facts describe only some of them
-        if kind in specific and rkinds and all(k in specific for k in rkinds) and kind not in rkinds:
+        if kind in _SPECIFIC_KIN and rkinds and all(k in _SPECIFIC_KIN for k in rkinds) and kind not in rkinds:
             return (0.6, f"the persona's {what}: {r.attrs.get('raw', r.value)}")
         if name and rnames and rcount is not None and rcount <= len(rnames):
             if not any(_same_name(name, n) for n in rnames):
