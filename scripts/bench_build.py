@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _site(path: Path, scratch: Path) -> Path:
-    """A folder to put first on ``sys.path`` so ``import llama_cpp`` loads that build (None: the installed one)."""
+    """A folder to put first on ``sys.path`` so ``import llama_cpp`` loads the build at ``path`` (unpacked into ``scratch``)."""
     if path.is_dir() and (path / "llama_cpp").is_dir():
         return path
     wheels = [path] if path.is_file() else sorted(path.glob("llama_cpp_python-*.whl"))

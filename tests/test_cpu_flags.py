@@ -32,7 +32,9 @@ def test_never_native_never_amx():
 
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="x86-64 flags")
 def test_without_a_compiler_only_the_portable_set():
-    assert flags(CC="false") == "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON".split()
+    from drifttui.engine._selfcheck import PORTABLE_FLAGS  # what the SIGILL hint tells people to force
+
+    assert flags(CC="false") == PORTABLE_FLAGS.split()
 
 
 @needs_cc

@@ -21,12 +21,14 @@ from pathlib import Path
 from drifttui.errors import EngineError
 from drifttui.paths import state_dir
 
+PORTABLE_FLAGS = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+"""The x86-64 set every build gets (scripts/cpu_flags.sh adds AVX-512 only where its probes run)."""
 REBUILD_HINT = (
     "llama-cpp-python was built with CPU instructions this machine cannot run "
     "(SIGILL: illegal instruction; a native build on a CPU that reports AMX but does not permit it). "
-    "Rebuild it with portable flags: `rm -rf ~/.cache/drifttui/wheels && scripts/setup.sh env`, or by hand: "
-    'CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON" '
-    "pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36"
+    "Rebuild it with portable flags: `rm -rf ~/.cache/drifttui/wheels && scripts/setup.sh env` "
+    f'(it builds only with instructions a probe program ran here; to force the AVX2 set, run it with DRIFTTUI_CMAKE_ARGS="{PORTABLE_FLAGS}"), '
+    f'or by hand: CMAKE_ARGS="{PORTABLE_FLAGS}" pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36'
 )
 
 
