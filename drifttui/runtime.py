@@ -92,6 +92,8 @@ class ChatRuntime:
         opts: dict[str, Any] = {"n_ctx": self.options.n_ctx}
         if self.options.threads:
             opts["threads"] = self.options.threads
+        if self.options.score_while_streaming and self.options.engine == "llama":
+            opts["read_slots"] = ()  # the scoring contexts ride the stream: they must share its weights
         return open_engine(self.options.model, engine=self.options.engine, **opts)
 
     def load(self) -> None:

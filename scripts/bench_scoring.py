@@ -19,9 +19,11 @@ the stream (the TUI's default) and scored while it streams (``drifttui
 --score-while-streaming``: the engine decodes each new token in the two scoring
 contexts too); printed are the stream's tokens/s, the time from the reply's end
 to its full scores, and from Enter to full scores. Then (unless ``--no-encoding``)
-the full scores of the same turns from the bundled model's Q8_0 copy (what the
-engine loads) and from its shipped Q4_1 file, in ABBA blocks, with the log-prob
-throughput of each (``drifttui/engine/_recode.py``). A benchmark, not a test:
+the full scores of the same turns read from each encoding of the bundled model
+(``drifttui/engine/_recode.py``): the engine as it opens (on a CPU with
+AVX512_BF16 it reads log-probs from a BF16 copy and generates from the Q8_0 one),
+the Q8_0 copy alone, and the shipped Q4_1 file, in blocks ordered A B C C B A, with
+the log-prob throughput of each. A benchmark, not a test:
 numbers depend on the machine and its load (the load average is printed).
 """
 
@@ -109,6 +111,13 @@ def _stream_once(engine, scorer, system: Message, chat: list[Message], index: in
 
 def stream_section(engine, embedder, persona, chat: list[Message], args) -> None:
     """Generated replies, scored after streaming vs scored while streaming (side by side, alternating)."""
+    if engine.info.reading_weights:
+        print(
+            "\nscored while streaming: skipped. This engine reads log-probs from its own copy "
+            f"({Path(engine.info.reading_weights).name}), so nothing rides the stream; `drifttui --score-while-streaming` "
+            "opens the engine with one copy. To measure that: DRIFTTUI_READ_ENCODING=q8_0 scripts/bench_scoring.py"
+        )
+        return
     system = Message("system", persona.system_prompt("full"))
     after = DriftScorer(persona, engine=engine, embedder=embedder)
     during = DriftScorer(persona, engine=engine, embedder=embedder)  # its own caches: nothing carries over from `after`
@@ -192,10 +201,10 @@ def batching_section(engine, embedder, persona, chat: list[Message], args) -> No
 
 
 def encoding_section(engine, embedder, persona, chat: list[Message], args) -> None:
-    """Full scores from the bundled model's Q8_0 copy vs its shipped Q4_1 file: the same turns, in ABBA blocks.
+    """Full scores read from each encoding of the bundled model: the same turns, in blocks A B C C B A.
 
-    Blocks, not turn-by-turn alternation: switching between two loaded models every turn slows
-    both (by a fifth for the Q8_0 copy here), which is not how the app runs.
+    Blocks, not turn-by-turn alternation: switching between loaded models every turn slows
+    them (by a fifth for the Q8_0 copy here), which is not how the app runs.
     """
     from drifttui.engine._llama import LlamaEngine
 
@@ -203,12 +212,17 @@ def encoding_section(engine, embedder, persona, chat: list[Message], args) -> No
     if info.weights_path in ("", info.model_path):
         print("\nencoding comparison skipped: the engine runs the model file as given (not the bundled model, or DRIFTTUI_RECODE=0)")
         return
-    shipped = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, recode=False)
-    engines = {"q8_0": engine, "q4_1": shipped}
-    print("\nthe bundled model from its Q8_0 copy (the default) vs its shipped Q4_1 file, full scores of the same turns (ABBA blocks):")
+    default = f"{Path(info.reading_weights).stem.split('-')[-1].upper()} reading copy" if info.reading_weights else "Q8_0 copy"
+    engines = {default: engine}
+    if info.reading_weights:  # the Q8_0 copy reading too (what a CPU without AVX512_BF16 runs)
+        engines["Q8_0 copy alone"] = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, read_slots=())
+    engines["shipped Q4_1"] = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, recode=False)
+    names = list(engines)
+    order = [*names, *reversed(names)]
+    print(f"\nthe bundled model read from {' vs '.join(names)} (the first is the engine as it opens), full scores of the same turns:")
     for at in args.at:
         spent: dict[str, list[float]] = {name: [] for name in engines}
-        for block, name in enumerate(("q8_0", "q4_1", "q4_1", "q8_0")):
+        for block, name in enumerate(order):
             scorer = DriftScorer(persona, engine=engines[name], embedder=embedder)
             for t in range(max(0, at - 5), at + 5):
                 index = 2 * t + 1
@@ -216,19 +230,22 @@ def encoding_section(engine, embedder, persona, chat: list[Message], args) -> No
                 scorer.score(chat[:index], f"{chat[index].content} [{block}]", index)
                 if t >= at - 4:  # the first turn only fills the caches
                     spent[name].append(time.perf_counter() - t0)
-        a, b = (statistics.median(spent[n]) * 1000 for n in ("q4_1", "q8_0"))
-        print(f"  turn {at:4}: full scores, median of {len(spent['q8_0'])} turns: Q4_1 {a:.0f} ms -> Q8_0 {b:.0f} ms (x{a / b:.2f} faster)")
+        base = statistics.median(spent[default]) * 1000
+        others = ", ".join(f"{n} {statistics.median(spent[n]) * 1000:.0f} ms (x{statistics.median(spent[n]) * 1000 / base:.2f})" for n in names[1:])
+        print(f"  turn {at:4}: full scores, median of {len(spent[default])} turns: {default} {base:.0f} ms; {others} (xN: how much slower than the first)")
     text = " ".join(m.content for m in chat[:40])[:1200]
     rates: dict[str, list[float]] = {name: [] for name in engines}
-    for name in ("q8_0", "q4_1", "q4_1", "q8_0"):
+    for name in order:
         for _ in range(2):
-            engines[name].reset("main")
+            engines[name].reset("score")
             t0 = time.perf_counter()
-            lp = engines[name].logprobs([Message("user", "Read this.")], text, slot="main")
+            lp = engines[name].logprobs([Message("user", "Read this.")], text, slot="score")
             rates[name].append(len(lp.tokens) / (time.perf_counter() - t0))
-    a, b = (statistics.median(rates[n]) for n in ("q4_1", "q8_0"))
-    print(f"  log-prob throughput: Q4_1 {a:.0f} -> Q8_0 {b:.0f} tokens/s (x{b / a:.2f})")
-    shipped.close()
+    base = statistics.median(rates[default])
+    others = ", ".join(f"{n} {statistics.median(rates[n]):.0f} (x{base / statistics.median(rates[n]):.2f})" for n in names[1:])
+    print(f"  log-prob throughput in the scorer's slot: {default} {base:.0f} tokens/s; {others}")
+    for name in names[1:]:
+        engines[name].close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,9 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n_turns = args.turns or max(args.at) + 5
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    engine = open_engine(n_ctx=2048, threads=args.threads, slots=("main", "plain", "score", "score-plain", "bench-score", "bench-score-plain"))
+    bench_slots = ("score", "score-plain", "bench-score", "bench-score-plain")  # all read from the reading copy, if there is one
+    engine = open_engine(n_ctx=2048, threads=args.threads, slots=("main", "plain", *bench_slots), read_slots=bench_slots)
     embedder = load_embedder()
     loaded = f" (loaded from {Path(engine.info.weights_path).name})" if engine.info.weights_path not in ("", engine.info.model_path) else ""
+    if engine.info.reading_weights:
+        loaded += f", log-probs read from {Path(engine.info.reading_weights).name}"
     print(f"model: {engine.info.model_name}{loaded}, {engine.info.threads} threads; embedder: {'yes' if embedder else 'UNAVAILABLE'}")
     persona = resolve_persona(args.persona)
     scorer = DriftScorer(persona, engine=engine, embedder=embedder)
@@ -305,11 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_encoding:
         encoding_section(engine, embedder, persona, chat, args)
     text = " ".join(m.content for m in chat[:40])
-    engine.reset("main")
+    engine.reset("score")
     t0 = time.perf_counter()
-    lp = engine.logprobs([Message("user", "Read this.")], text[:1200], slot="main")
+    lp = engine.logprobs([Message("user", "Read this.")], text[:1200], slot="score")
     rate = len(lp.tokens) / (time.perf_counter() - t0)
-    print(f"model throughput right now: {rate:.0f} tokens/s (log-probs of a {len(lp.tokens)}-token text); "
+    print(f"model throughput right now: {rate:.0f} tokens/s (log-probs of a {len(lp.tokens)}-token text in the scorer's slot); "
           f"per-turn model time ≈ tokens evaluated / throughput")
     if embedder is not None:
         sentences = [f"{m.content} [{i}]" for i, m in enumerate(long_chat(512))]

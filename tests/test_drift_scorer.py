@@ -243,21 +243,23 @@ def test_scoring_while_streaming_leaves_nothing_to_evaluate_and_agrees(persona, 
     """
     from drifttui.engine import open_engine
 
-    live = DriftScorer(persona, engine=llama_engine, embedder=embedder)
+    riding = open_engine(default_model_path, engine="llama", n_ctx=2048, read_slots=())  # riders share the stream's weights
+    live = DriftScorer(persona, engine=riding, embedder=embedder)
     history = [*HISTORY, Message("user", "Tell me about your morning, then.")]
     contexts = live.model_contexts(history)
     assert [slot for slot, _, _ in contexts] == ["score", "score-plain"]
     assert contexts[0][1][0].role == "system" and contexts[1][1] == [OPENER]
     assert [cap for _, _, cap in contexts] == [GAP_TOKENS, GAP_TOKENS]
     prompt = [Message("system", persona.system_prompt("full")), *history]
-    reply = llama_engine.stream(prompt, SamplingParams(max_tokens=GAP_TOKENS + 24, seed=7), measure=contexts).result()
+    reply = riding.stream(prompt, SamplingParams(max_tokens=GAP_TOKENS + 24, seed=7), measure=contexts).result()
     assert reply.n_tokens > 10
-    before = llama_engine.stats["prompt_evaluated"]
+    before = riding.stats["prompt_evaluated"]
     got = live.score(history, reply.text, len(history))
-    assert llama_engine.stats["prompt_evaluated"] - before <= 4  # at most a re-split last token per context
+    assert riding.stats["prompt_evaluated"] - before <= 4  # at most a re-split last token per context
+    riding.close()
     assert min(reply.n_tokens, GAP_TOKENS) - 2 <= got.components["model.tokens"] <= GAP_TOKENS
 
-    fresh_engine = open_engine(default_model_path, engine="llama", n_ctx=2048)
+    fresh_engine = open_engine(default_model_path, engine="llama", n_ctx=2048, read_slots=())
     try:
         want = DriftScorer(persona, engine=fresh_engine, embedder=embedder).score(history, reply.text, len(history))
     finally:

@@ -1,4 +1,4 @@
-"""llama.cpp engine: a full KV cache evicts the stalest slot instead of failing."""
+"""llama.cpp engine, one llama context (``read_slots=()``: the scorer's slots stay in it): a full KV cache evicts the stalest slot instead of failing."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def _history(tag: str, n: int) -> list[Message]:
 
 
 def test_slots_share_a_small_cache_by_evicting_the_stalest(default_model_path):
-    small = LlamaEngine(default_model_path, n_ctx=512, kv_cells=600, n_parallel=2, slots=("main", "plain", "score"))
-    roomy = LlamaEngine(default_model_path, n_ctx=512, n_parallel=2, slots=("main", "plain", "score"))
+    small = LlamaEngine(default_model_path, read_slots=(), n_ctx=512, kv_cells=600, n_parallel=2, slots=("main", "plain", "score"))
+    roomy = LlamaEngine(default_model_path, read_slots=(), n_ctx=512, n_parallel=2, slots=("main", "plain", "score"))
     a, b, c = _history("Mara", 8), _history("Olive", 8), _history("Viktor", 8)
     assert small.count_tokens(a) > 250
     reply = "Mm. The usual: fillings, floss lectures and one brave child."
@@ -41,8 +41,8 @@ def test_slots_share_a_small_cache_by_evicting_the_stalest(default_model_path):
 
 def test_scoring_while_streaming_survives_a_small_cache(default_model_path):
     """Riders (contexts scored while a reply streams) in a KV pool too small for everything at once."""
-    small = LlamaEngine(default_model_path, n_ctx=512, kv_cells=600, n_parallel=2, slots=("main", "score", "score-plain"))
-    roomy = LlamaEngine(default_model_path, n_ctx=512, n_parallel=2, slots=("main", "score", "score-plain"))
+    small = LlamaEngine(default_model_path, read_slots=(), n_ctx=512, kv_cells=600, n_parallel=2, slots=("main", "score", "score-plain"))
+    roomy = LlamaEngine(default_model_path, read_slots=(), n_ctx=512, n_parallel=2, slots=("main", "score", "score-plain"))
     for tag in ("Mara", "Olive", "Viktor"):
         chat = _history(tag, 8)
         contexts = [("score", chat), ("score-plain", chat[1:])]  # two long contexts: the pool cannot hold them and the chat
@@ -61,7 +61,7 @@ def test_scoring_while_streaming_survives_a_small_cache(default_model_path):
 def test_a_cancelled_stream_leaves_its_riders_consistent(default_model_path):
     from drifttui.engine import CancelToken
 
-    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    engine = LlamaEngine(default_model_path, read_slots=(), n_ctx=1024, n_parallel=1)
     chat = _history("Ines", 2)
     contexts = [("score", [chat[0], chat[-1]]), ("score-plain", [chat[-1]])]
     cancel = CancelToken()
@@ -86,7 +86,7 @@ def test_a_cancelled_stream_leaves_its_riders_consistent(default_model_path):
 
 def test_a_capped_rider_stops_after_its_tokens_and_its_score_is_cached(default_model_path):
     """``measure`` entries with a token cap ride along for that many reply tokens only; ``logprobs`` with the cap then evaluates nothing."""
-    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    engine = LlamaEngine(default_model_path, read_slots=(), n_ctx=1024, n_parallel=1)
     chat = [*_history("Ines", 2)[:-1], Message("user", "Tell me, in detail, about your whole week at the clinic, day by day.")]
     context = [chat[0], chat[-1]]
     prompt_len = engine.count_tokens(context)
@@ -109,8 +109,8 @@ def test_a_capped_rider_stops_after_its_tokens_and_its_score_is_cached(default_m
 
 def test_the_two_scoring_contexts_decode_in_one_batch(default_model_path):
     """``logprobs_in`` decodes the reply in both scoring contexts in one ``llama_decode`` and reads no prompt token twice."""
-    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
-    fresh = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=1)
+    engine = LlamaEngine(default_model_path, read_slots=(), n_ctx=1024, n_parallel=1)
+    fresh = LlamaEngine(default_model_path, read_slots=(), n_ctx=1024, n_parallel=1)
     persona = [Message("system", "You are Ines, a dentist in Lisbon."), Message("user", "Hello.")]
     plain = [Message("user", "Hello.")]
     contexts = [("score", persona, 32), ("score-plain", plain, 32)]
@@ -141,8 +141,8 @@ def test_the_two_scoring_contexts_decode_in_one_batch(default_model_path):
 
 def test_contexts_too_big_to_batch_together_are_scored_one_after_the_other(default_model_path):
     """A KV pool that holds each scoring context but not both: ``logprobs_in`` still gives every number right."""
-    small = LlamaEngine(default_model_path, n_ctx=512, kv_cells=600, n_parallel=1, slots=("main", "score", "score-plain"))
-    roomy = LlamaEngine(default_model_path, n_ctx=512, n_parallel=1, slots=("main", "score", "score-plain"))
+    small = LlamaEngine(default_model_path, read_slots=(), n_ctx=512, kv_cells=600, n_parallel=1, slots=("main", "score", "score-plain"))
+    roomy = LlamaEngine(default_model_path, read_slots=(), n_ctx=512, n_parallel=1, slots=("main", "score", "score-plain"))
     reply = "Mm. The usual: fillings, floss lectures and one brave child who bit me."
     for tag in ("Mara", "Olive", "Mara"):
         chat = _history(tag, 11)

@@ -52,7 +52,8 @@ def test_copy_computes_the_same_log_probs(default_model_path, copy):
 
 
 def test_bundled_model_loads_from_its_copy(default_model_path, copy, monkeypatch):
-    monkeypatch.setattr(_recode, "recoded_path", lambda: copy)
+    monkeypatch.setattr(_recode, "recoded_path", lambda encoding=_recode.ENCODING: copy)
+    monkeypatch.setenv(_recode.READ_ENV, "q8_0")  # one copy (the reading copy: tests/test_reading_copy.py)
     engine = LlamaEngine(default_model_path, n_ctx=256, n_parallel=1)
     try:
         assert engine.info.model_path == str(default_model_path)  # sessions name the shipped file
@@ -120,7 +121,8 @@ def test_recode_of_a_broken_file_leaves_nothing_behind(tmp_path):
 def test_a_damaged_copy_is_dropped_and_the_shipped_file_loads(default_model_path, tmp_path, monkeypatch):
     damaged = tmp_path / "copy.gguf"
     damaged.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\0" * 256)  # a GGUF header and nothing after it
-    monkeypatch.setattr(_recode, "recoded_path", lambda: damaged)
+    monkeypatch.setattr(_recode, "recoded_path", lambda encoding=_recode.ENCODING: damaged)
+    monkeypatch.setenv(_recode.READ_ENV, "q8_0")
     engine = LlamaEngine(default_model_path, n_ctx=256, n_parallel=1)
     try:
         assert engine.info.weights_path == str(default_model_path)
@@ -130,7 +132,8 @@ def test_a_damaged_copy_is_dropped_and_the_shipped_file_loads(default_model_path
     assert not damaged.exists()  # made again on the next load
 
 
-def test_model_fetch_makes_the_copy_once(default_model_path, isolated_dirs, capsys):
+def test_model_fetch_makes_the_copy_once(default_model_path, isolated_dirs, capsys, monkeypatch):
+    monkeypatch.setenv(_recode.READ_ENV, "bf16")  # as on a CPU with AVX512_BF16: a reading copy too
     from drifttui.assets import DEFAULT_CHAT_MODEL, EMBEDDER
     from drifttui.cli import main
 
@@ -142,9 +145,11 @@ def test_model_fetch_makes_the_copy_once(default_model_path, isolated_dirs, caps
     assert not _recode.recoded_path().exists()
     assert main(["model", "fetch"]) == 0
     out = capsys.readouterr().out
-    assert "re-encoding the default model" in out
-    assert _recode.recoded_path().is_file()
+    assert "re-encoding the default model for this CPU" in out and "re-encoding the default model for reading" in out
+    assert _recode.recoded_path().is_file() and _recode.recoded_path("bf16").is_file()
     assert main(["model", "fetch"]) == 0
     assert "re-encoding" not in capsys.readouterr().out
     assert main(["model", "list"]) == 0
-    assert f"runs from its Q8_0 copy {_recode.recoded_path()}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"runs from its Q8_0 copy {_recode.recoded_path()}" in out
+    assert f"reads drift log-probs from its BF16 copy {_recode.recoded_path('bf16')}" in out

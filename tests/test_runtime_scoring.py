@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drifttui.conversation import Conversation
-from drifttui.engine import Message, SamplingParams
+from drifttui.engine import Message, SamplingParams, open_engine
 from drifttui.persona import default_persona
 from drifttui.runtime import ChatRuntime, RuntimeOptions
 
@@ -13,8 +13,10 @@ pytestmark = pytest.mark.model
 
 
 @pytest.mark.parametrize("while_streaming", [True, False])
-def test_full_scores_after_a_streamed_reply(llama_engine, while_streaming):
+def test_full_scores_after_a_streamed_reply(llama_engine, default_model_path, while_streaming):
     options = RuntimeOptions(record=False, probe_every=0, score_while_streaming=while_streaming)
+    if while_streaming:  # the runtime opens its engine with one set of weights for the riders (its _default_engine)
+        llama_engine = open_engine(default_model_path, n_ctx=2048, read_slots=())
     runtime = ChatRuntime(Conversation(default_persona()), options, engine_factory=lambda: llama_engine)
     runtime.load()
     assert runtime.scorer is not None and runtime.scorer_uses_model
@@ -33,3 +35,16 @@ def test_full_scores_after_a_streamed_reply(llama_engine, while_streaming):
     else:
         assert evaluated >= 2 * reply.n_tokens  # the reply is read in both contexts afterwards
     llama_engine.stream(messages, SamplingParams(max_tokens=0)).result()  # leave the shared engine usable
+    if while_streaming:
+        llama_engine.close()
+
+
+@pytest.mark.parametrize("while_streaming", [True, False])
+def test_scoring_while_streaming_opens_the_engine_with_one_copy(monkeypatch, while_streaming):
+    """Riders decode in the stream's own context, so the scorer's slots must not move to a reading copy."""
+    opened = []
+    monkeypatch.setattr("drifttui.engine.open_engine", lambda model, engine, **options: opened.append(options))
+    options = RuntimeOptions(record=False, probe_every=0, score_while_streaming=while_streaming)
+    ChatRuntime(Conversation(default_persona()), options)._default_engine()
+    assert ("read_slots" in opened[0]) == while_streaming
+    assert opened[0].get("read_slots", None) in ((), None)

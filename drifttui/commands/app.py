@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--score-while-streaming",
         action="store_true",
-        help="score each reply in the drift contexts while it streams: full scores the moment it ends, but a slower stream (about 0.7x on the default model) and a longer turn",
+        help="score each reply in the drift contexts while it streams: full scores the moment it ends, but a slower stream (about 0.7x on the default model) and a longer turn; log-probs are then read from the weights the reply streams from, not a faster reading copy",
     )
 
 

@@ -48,10 +48,11 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 
 def _prepare_recoded(*, quiet: bool) -> None:
-    """Make the default model's Q8_0 copy now rather than on the app's first start (see ``engine._recode``)."""
-    from drifttui.engine._recode import runtime_weights
+    """Make the default model's Q8_0 copy (and its reading copy, where one is used) now rather than on the app's first start (see ``engine._recode``)."""
+    from drifttui.engine._recode import reading_weights, runtime_weights
 
     runtime_weights(DEFAULT_CHAT_MODEL.main_path, log=None if quiet else print)  # nothing to do if it exists
+    reading_weights(DEFAULT_CHAT_MODEL.main_path, log=None if quiet else print)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -59,11 +60,14 @@ def run_list(args: argparse.Namespace) -> int:
         state = "present" if asset.is_present() else "missing"
         print(f"{name:32} {state:8} {asset.package}=={asset.version} ({asset.license})  {asset.main_path}")
         if asset is DEFAULT_CHAT_MODEL:
-            from drifttui.engine._recode import existing_copy
+            from drifttui.engine._recode import existing_copy, existing_reading_copy
 
             copy = existing_copy(asset.main_path)
             if copy is not None:
                 print(f"{'':32} {'':8} runs from its Q8_0 copy {copy}")
+            reading = existing_reading_copy(asset.main_path)
+            if reading is not None:
+                print(f"{'':32} {'':8} reads drift log-probs from its {reading.stem.rsplit('-', 1)[-1].upper()} copy {reading}")
     return 0
 
 

@@ -33,7 +33,10 @@ hands both contexts to the engine when it streams a reply
 (:meth:`LikelihoodModel.contexts`); the llama engine then decodes each of the
 reply's first tokens in all three sequences in one batch, and scoring after the
 reply finds the log-probs cached (``scripts/bench_scoring.py`` measures what
-that costs the stream).
+that costs the stream). On a CPU where the llama engine reads the scoring
+slots from a faster copy of the model (BF16: ``LlamaEngine(read_slots=...)``),
+nothing rides the stream; ``--score-while-streaming`` opens the engine with one
+copy.
 """
 
 from __future__ import annotations

@@ -15,18 +15,21 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Generator, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from drifttui.engine._protocol import Generation
-from drifttui.engine._recode import runtime_weights
+from drifttui.engine._recode import reading_weights, runtime_weights
 from drifttui.engine._sampling import Sampler, log_softmax_at
 from drifttui.engine._template import ChatTemplate
 from drifttui.engine._textstream import TextStream
 from drifttui.engine._types import CancelToken, EngineInfo, Measure, Message, Reply, SamplingParams, TokenLogprobs
 from drifttui.errors import EngineError, ModelError
+
+READ_SLOTS = ("score", "score-plain")
+"""The slots that only read log-probs (the drift scorer's; see ``LlamaEngine(read_slots=...)``)."""
 
 _LOG: deque[str] = deque(maxlen=50)
 _backend_ready = False
@@ -224,6 +227,12 @@ class LlamaEngine:
         slots: Names of the cached contexts.
         recode: Load the bundled default model from its Q8_0 copy (:mod:`drifttui.engine._recode`;
             other models always run as given).
+        read_slots: Slots that only read log-probs (the scorer's). Where a copy of the bundled
+            model is faster at that than the one generation runs from (BF16 on CPUs with
+            AVX512_BF16: :func:`~drifttui.engine._recode.reading_weights`), these slots live
+            in a second llama context on that copy, loaded when first read; their
+            :meth:`logprobs` come from it. Everything else, and anything *generated* on these
+            slots, stays on the generation weights.
         kv_cells: Size of the KV cache shared by all slots and forks (default: two full
             windows plus room for the forks). When it fills up, the least recently used
             slots are evicted (and re-evaluated when next used), so this trades memory
@@ -245,17 +254,27 @@ class LlamaEngine:
         reuse_prefix: bool = True,
         slots: Sequence[str] = ("main", "plain", "score", "score-plain"),
         recode: bool = True,
+        read_slots: Sequence[str] = READ_SLOTS,
+        _decoder: ThreadPoolExecutor | None = None,
+        _stats: dict[str, int] | None = None,
     ) -> None:
         path = Path(model_path).expanduser()
         check_gguf_file(path)
         self._ll = ll = _load_library()
         weights = runtime_weights(path) if recode else path
+        reading = reading_weights(path) if recode and any(s in read_slots for s in slots) else None
         self.threads = threads or default_threads()
         self.reuse_prefix = reuse_prefix
         self.n_batch = n_batch
         self.n_parallel = n_parallel
         self._lock = threading.RLock()
-        self._decoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-decode")
+        self._owns_decoder = _decoder is None
+        self._decoder = _decoder or ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-decode")
+        # the second context, on the reading copy (made when first read from)
+        self._reading_path = reading
+        self._read_slots = frozenset(s for s in slots if s in read_slots) if reading is not None else frozenset()
+        self._reader: LlamaEngine | None = None
+        self._reader_lock = threading.Lock()
 
         mparams = ll.llama_model_default_params()
         _LOG.clear()
@@ -311,8 +330,9 @@ class LlamaEngine:
             chat_template=self.template.name,
             threads=self.threads,
             weights_path=str(weights),
+            reading_weights=str(reading or ""),
         )
-        self.stats = {"prompt_evaluated": 0, "generated": 0}
+        self.stats = _stats if _stats is not None else {"prompt_evaluated": 0, "generated": 0}
         # Prompt tokens per decode call: small enough that a cancel lands quickly on big
         # models, and fixed per model (never timed), so a seed repeats a reply on any machine.
         n_params = ll.llama_model_n_params(self._model)
@@ -380,8 +400,37 @@ class LlamaEngine:
         return bool(self._ll.llama_vocab_is_eog(self._vocab, token))
 
     def slot_tokens(self, slot: str = "main") -> list[int]:
-        """The tokens a slot's cache holds (for tests and diagnostics)."""
+        """The tokens a slot's cache holds (for tests and diagnostics; a read slot's in the reading context)."""
+        if slot in self._read_slots and self._reader is not None:
+            return self._reader.slot_tokens(slot)
         return list(self._slots[slot].tokens)
+
+    def _reading(self) -> LlamaEngine | None:
+        """The context the read slots live in, loaded on first use (None: there is none, read here)."""
+        if not self._read_slots:
+            return None
+        with self._reader_lock:
+            if self._reader is None and self._reading_path is not None:
+                try:
+                    self._reader = LlamaEngine(
+                        self._reading_path,
+                        n_ctx=self.n_ctx,
+                        threads=self.threads,
+                        n_parallel=0,
+                        n_batch=min(self.n_batch, self._chunk),  # never more per decode: a smaller logits buffer
+                        kv_cells=self.n_ctx + 256,  # room for one full context; the scorer's two are short
+                        reuse_prefix=self.reuse_prefix,
+                        slots=tuple(sorted(self._read_slots)),
+                        recode=False,
+                        _decoder=self._decoder,  # one decode thread for both contexts: one OpenMP team
+                        _stats=self.stats,
+                    )
+                except ModelError:  # a damaged copy: drop it (made again next time), read here
+                    self._reading_path.unlink(missing_ok=True)
+                    self._reading_path = None
+                    self._read_slots = frozenset()
+                    self.info = replace(self.info, reading_weights="")
+            return self._reader
 
     # ------------------------------------------------------------ KV plumbing
     def _decode(self, entries: Sequence[tuple[int, int, int, bool]], keep: Iterable[int] = ()) -> None:
@@ -496,6 +545,8 @@ class LlamaEngine:
 
     def reset(self, slot: str | None = None) -> None:
         """Forget the cache of one slot (or of all)."""
+        if self._reader is not None and (slot is None or slot in self._read_slots):
+            self._reader.reset(slot)
         with self._lock:
             for name, seq in self._slots.items():
                 if slot is None or name == slot:
@@ -607,6 +658,8 @@ class LlamaEngine:
                 evaluated = self._extend(seq, prompt, cancel=cancel)
                 riders: list[tuple[_Seq, int | None]] = []
                 for name, context, *cap in measure:
+                    if name in self._read_slots:
+                        continue  # read in the reading context after the reply, not here
                     rider = self._slots[name]
                     if rider is seq or any(rider is r for r, _cap in riders) or (cancel is not None and cancel.cancelled):
                         continue
@@ -749,8 +802,17 @@ class LlamaEngine:
         """:meth:`logprobs` of ``reply`` in each ``(slot, messages[, max_tokens])`` context.
 
         Contexts on different slots are decoded together, in shared batches: one
-        ``llama_decode`` for the scorer's two contexts instead of two.
+        ``llama_decode`` for the scorer's two contexts instead of two. Contexts on
+        read slots are read in the reading context (see ``read_slots``).
         """
+        reader = self._reading() if any(c[0] in self._read_slots for c in contexts) else None
+        if reader is not None:
+            there = [i for i, c in enumerate(contexts) if c[0] in self._read_slots]
+            here = [i for i, c in enumerate(contexts) if c[0] not in self._read_slots]
+            found = dict(zip(there, reader.logprobs_in([contexts[i] for i in there], reply)))
+            if here:
+                found.update(zip(here, self.logprobs_in([contexts[i] for i in here], reply)))
+            return [found[i] for i in range(len(contexts))]
         results: list[TokenLogprobs] = []
         jobs: list[tuple[_Seq, int, list[int]]] = []
 
@@ -793,6 +855,9 @@ class LlamaEngine:
 
     # ------------------------------------------------------------------- close
     def close(self) -> None:
+        if getattr(self, "_reader", None) is not None:
+            self._reader.close()
+            self._reader = None
         with self._lock:
             if getattr(self, "_ctx", None):
                 self._ll.llama_batch_free(self._batch)
@@ -801,7 +866,7 @@ class LlamaEngine:
             if getattr(self, "_model", None):
                 self._ll.llama_model_free(self._model)
                 self._model = None
-            if getattr(self, "_decoder", None) is not None:
+            if getattr(self, "_decoder", None) is not None and getattr(self, "_owns_decoder", True):
                 self._decoder.shutdown(wait=True)
 
     def __enter__(self) -> LlamaEngine:

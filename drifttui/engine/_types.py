@@ -122,3 +122,5 @@ class EngineInfo:
     threads: int
     weights_path: str = ""
     """The file actually loaded: ``model_path`` itself, or for the bundled model its Q8_0 copy."""
+    reading_weights: str = ""
+    """The file the scorer's log-probs are read from when it is not ``weights_path`` (the bundled model's BF16 copy where that is faster), else ""."""
