@@ -297,6 +297,12 @@ def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
         ({"job": "retired dentist"}, "I'm between jobs right now.", False),
         ({"job": "student"}, "I'm unemployed at the moment.", False),
         ({"job": "none (laid off from the mill in March)"}, "I'm out of work.", False),
+        # a partner's name holds in any tense
+        ({"partner": "widowed; husband Amos Pruitt"}, "Me and my husband Jesse used to sing together.", True),
+        ({"partner": "married to Tom"}, "When we were young, my husband Dave used to take me dancing.", True),
+        ({"partner": "widowed; husband Amos Pruitt"}, "When we were young, my husband Amos used to sing bass.", False),
+        ({"partner": "widowed; husband Amos Pruitt"}, "Back then my late husband, God rest him, sang bass.", False),
+        ({"partner": "married to Tom"}, "Back when I was young, my ex Jesse used to take me dancing.", False),
     ],
 )
 def test_common_forms(facts, reply, contradicts):

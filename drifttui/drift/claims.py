@@ -271,6 +271,7 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
         if _skip_sentence(sentence) or AI_SELF.search(expand_contractions(sentence)):
             continue
         if _past_sentence(sentence):
+            _named_partner(words_to_digits(expand_contractions(standard_possessives(sentence))), sentence, ctx)
             continue
         for clause in _claim_clauses(sentence):
             e = words_to_digits(expand_contractions(standard_possessives(clause)))
@@ -564,14 +565,38 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         status = "widowed" if mod == "late" else "divorced" if mod in ("ex", "ex-", "former") else None
         if mod == "future":
             continue
-        at = None if _speaks(e, m) else m.start()  # "My husband Steve says hi"
-        ctx.add("partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=m.group("pname"), status=status, ex=status == "divorced")
+        name = _partner_name(m)
+        # "My husband Steve says hi": reported, but he exists; "my husband Jesse used to…": his name holds in any tense
+        at = None if _speaks(e, m) or name else m.start()
+        ctx.add("partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=name, status=status, ex=status == "divorced")
     for m in STATUS_RE.finditer(e):
         word = m.group("status").lower().replace("a ", "")
         status = PARTNER_STATUS[word]
         ctx.add_at(m, "partner", status, quote, is_negated(e[m.start() : m.end()]), status=status, name=None)
     for m in NEVER_MARRIED_RE.finditer(e):
         ctx.add_at(m, "partner", "single", quote, False, status="single", name=None, never_married=True)
+
+
+_NOT_A_PARTNER_NAME = frozenset({"god", "lord", "heaven", "christ", "jesus", "bless"})
+"""Capitalised words after "my late husband," that are a blessing, not his name ("…, God rest him")."""
+
+
+def _partner_name(m: re.Match[str]) -> str | None:
+    name = m.group("pname")
+    return None if name is None or name.lower() in _NOT_A_PARTNER_NAME or name.lower() in STOPWORDS else name
+
+
+def _named_partner(e: str, quote: str, ctx: _Ctx) -> None:
+    """In a sentence about the past, only the partner's name still holds: "When we were young, my husband Jesse…"."""
+    for m in PARTNER_MY_RE.finditer(e):
+        mod = (m.group("mod") or "").strip().lower()
+        name = _partner_name(m)
+        if not name or mod not in ("", "late", "dear", "lovely", "beloved", "darling") or is_negated(e[m.start() : m.end("kin")]):
+            continue
+        if REPORTED.search(e[: m.start()]):
+            continue  # "Mum used to say my husband…": whose husband is unclear
+        kin = KIN_PARTNER[m.group("kin").lower()]
+        ctx.add("partner", kin, quote, False, at=None, kind=kin, name=name, status="widowed" if mod == "late" else None, ex=False)
 
 
 def _likes(e: str, quote: str, ctx: _Ctx) -> None:
