@@ -116,6 +116,16 @@ class ChatRuntime:
         if self.recorder is None and self.options.record:
             self.recorder = self._start_recording()
 
+    def prepare_scorer(self) -> None:
+        """Warm the scorer's caches so the first turn scores as fast as the rest (slow: call from a worker, after :meth:`load`)."""
+        prepare = getattr(self.scorer, "prepare", None)
+        if prepare is None:
+            return
+        try:
+            prepare()
+        except Exception:  # noqa: BLE001 - only a warm-up: the first real turn meets (and reports) the same failure
+            pass
+
     def _start_recording(self) -> Any:
         from drifttui.session import make_header, start_session
 

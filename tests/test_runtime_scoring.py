@@ -48,3 +48,30 @@ def test_scoring_while_streaming_opens_the_engine_with_one_copy(monkeypatch, whi
     ChatRuntime(Conversation(default_persona()), options)._default_engine()
     assert ("read_slots" in opened[0]) == while_streaming
     assert opened[0].get("read_slots", None) in ((), None)
+
+
+def test_a_prepared_scorer_reads_only_the_first_replys_tokens(default_model_path):
+    """``prepare_scorer`` (run after loading, in the TUI's load worker) leaves the first turn only its reply to read."""
+    from drifttui.drift.likelihood import GAP_TOKENS
+
+    engine = open_engine(default_model_path, n_ctx=1024)
+    try:
+        runtime = ChatRuntime(Conversation(default_persona()), RuntimeOptions(record=False, probe_every=0), engine_factory=lambda: engine)
+        runtime.load()
+        before = engine.stats["prompt_evaluated"]
+        runtime.prepare_scorer()
+        warmed = engine.stats["prompt_evaluated"] - before
+        assert warmed > 2 * GAP_TOKENS  # both contexts' prompts: the persona's system prompt and the model's own
+        history = [Message("user", "What do you do all day?")]
+        reply = "Fix teeth, mostly. Two chairs, one drill, and a cat who thinks the X-ray printer is a bed."
+        before = engine.stats["prompt_evaluated"]
+        scores = runtime.score(history, reply, 1)
+        assert engine.stats["prompt_evaluated"] - before <= 2 * GAP_TOKENS  # the reply's tokens in each context, nothing else
+        fresh = ChatRuntime(Conversation(default_persona()), RuntimeOptions(record=False, probe_every=0), engine_factory=lambda: engine)
+        fresh.load()
+        engine.reset()
+        again = fresh.score(history, reply, 1)  # unprepared, from cold caches: the same scores
+        for key in ("local", "global", "factual"):
+            assert scores[key] == pytest.approx(again[key], abs=0.02), key
+    finally:
+        engine.close()

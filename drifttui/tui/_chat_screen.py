@@ -145,6 +145,7 @@ class ChatScreen(Screen):
             self.post_message(EngineFailed(f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(EngineReady(list(self.runtime.notes)))
+        self.runtime.prepare_scorer()  # the chat is usable meanwhile
 
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:
