@@ -13,7 +13,7 @@ processes, alternating in ABBA blocks (this machine's speed drifts by the minute
 
 - full scores of the bench chat's turns 6-14 (all three scores, as the TUI asks for
   them), median ms; each side reads them from the copy its build chooses (the BF16
-  reading copy where it runs AVX512_BF16: ``drifttui/engine/_recode.py``);
+  reading copy where it runs AVX-512: ``drifttui/engine/_recode.py``);
 - the model pass alone: log-probs of a 336-token text in the chat's own slot (the
   Q8_0 copy on both sides), tokens/s;
 - generation: 64 greedy tokens after a persona prompt, tokens/s.

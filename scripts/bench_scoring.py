@@ -21,7 +21,7 @@ contexts too); printed are the stream's tokens/s, the time from the reply's end
 to its full scores, and from Enter to full scores. Then (unless ``--no-encoding``)
 the full scores of the same turns read from each encoding of the bundled model
 (``drifttui/engine/_recode.py``): the engine as it opens (on a CPU with
-AVX512_BF16 it reads log-probs from a BF16 copy and generates from the Q8_0 one),
+AVX-512 it reads log-probs from a BF16 copy and generates from the Q8_0 one),
 the Q8_0 copy alone, and the shipped Q4_1 file, in blocks ordered A B C C B A, with
 the log-prob throughput of each. A benchmark, not a test:
 numbers depend on the machine and its load (the load average is printed).
@@ -214,7 +214,7 @@ def encoding_section(engine, embedder, persona, chat: list[Message], args) -> No
         return
     default = f"{Path(info.reading_weights).stem.split('-')[-1].upper()} reading copy" if info.reading_weights else "Q8_0 copy"
     engines = {default: engine}
-    if info.reading_weights:  # the Q8_0 copy reading too (what a CPU without AVX512_BF16 runs)
+    if info.reading_weights:  # the Q8_0 copy reading too (what an AVX2-only build runs)
         engines["Q8_0 copy alone"] = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, read_slots=())
     engines["shipped Q4_1"] = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, recode=False)
     names = list(engines)

@@ -133,7 +133,7 @@ def test_a_damaged_copy_is_dropped_and_the_shipped_file_loads(default_model_path
 
 
 def test_model_fetch_makes_the_copy_once(default_model_path, isolated_dirs, capsys, monkeypatch):
-    monkeypatch.setenv(_recode.READ_ENV, "bf16")  # as on a CPU with AVX512_BF16: a reading copy too
+    monkeypatch.setenv(_recode.READ_ENV, "bf16")  # as on a CPU with AVX-512: a reading copy too
     from drifttui.assets import DEFAULT_CHAT_MODEL, EMBEDDER
     from drifttui.cli import main
 

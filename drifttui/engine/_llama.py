@@ -228,8 +228,8 @@ class LlamaEngine:
         recode: Load the bundled default model from its Q8_0 copy (:mod:`drifttui.engine._recode`;
             other models always run as given).
         read_slots: Slots that only read log-probs (the scorer's). Where a copy of the bundled
-            model is faster at that than the one generation runs from (BF16 on CPUs with
-            AVX512_BF16: :func:`~drifttui.engine._recode.reading_weights`), these slots live
+            model is faster at that than the one generation runs from (BF16 where the build
+            runs AVX-512: :func:`~drifttui.engine._recode.reading_weights`), these slots live
             in a second llama context on that copy, loaded when first read; their
             :meth:`logprobs` come from it. Everything else, and anything *generated* on these
             slots, stays on the generation weights.

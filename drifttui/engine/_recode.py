@@ -21,15 +21,16 @@ reports still name the shipped file (``EngineInfo.model_path``); the file
 actually loaded is ``EngineInfo.weights_path``. ``DRIFTTUI_RECODE=0`` (or
 ``LlamaEngine(..., recode=False)``) loads the shipped Q4_1 file itself.
 
-**A second copy for reading log-probs.** On a CPU with AVX512_BF16, llama.cpp
-evaluates a batch about 1.7× faster from BF16 weights than from Q8_0, and BF16
+**A second copy for reading log-probs.** Where llama.cpp is built with AVX-512,
+it evaluates a batch faster from BF16 weights than from Q8_0 (about 1.7× with
+AVX512_BF16's dot products, 1.27× without them), and BF16
 also holds the shipped model more closely (per-token log-probs 0.017 nats from
 float32 compute of the shipped file, against 0.097 for Q8_0 and 0.078 for the
 Q4_1 file itself), but it generates one token at a time about a sixth slower
 (twice the bytes to stream per token). So there the engine *generates* from the
 Q8_0 copy and *reads* the scorer's log-probs from a BF16 copy
-(:func:`reading_weights`; ``LlamaEngine(read_slots=...)``). Elsewhere BF16 is no
-faster than Q8_0 (AVX2: ×0.97) and one copy does both.
+(:func:`reading_weights`; ``LlamaEngine(read_slots=...)``). On an AVX2-only build
+BF16 is no faster than Q8_0 (×0.93–0.97) and one copy does both.
 ``DRIFTTUI_READ_ENCODING=q8_0|bf16|f16`` chooses by hand (``q8_0``: one copy).
 """
 
@@ -92,7 +93,7 @@ def existing_reading_copy(path: Path) -> Path | None:
 
 
 def reading_encoding() -> str:
-    """The encoding the scorer's log-probs are read in: BF16 where the llama.cpp build runs AVX512_BF16, else Q8_0.
+    """The encoding the scorer's log-probs are read in: BF16 where the llama.cpp build runs AVX-512, else Q8_0.
 
     ``DRIFTTUI_READ_ENCODING`` overrides it (:data:`FTYPES` names; anything else is a :class:`UserError`).
     """
@@ -105,7 +106,8 @@ def reading_encoding() -> str:
         return chosen
     from drifttui.engine._selfcheck import cpu_features
 
-    return "bf16" if "AVX512_BF16" in cpu_features().split() else ENCODING
+    features = cpu_features().split()
+    return "bf16" if "AVX512" in features or "AVX512_BF16" in features else ENCODING
 
 
 def recode(source: Path, target: Path, encoding: str = ENCODING) -> Path:
