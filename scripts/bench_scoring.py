@@ -207,12 +207,13 @@ def encoding_section(engine, embedder, persona, chat: list[Message], args) -> No
     them (by a fifth for the Q8_0 copy here), which is not how the app runs.
     """
     from drifttui.engine._llama import LlamaEngine
+    from drifttui.engine._recode import encoding_name
 
     info = engine.info
     if info.weights_path in ("", info.model_path):
         print("\nencoding comparison skipped: the engine runs the model file as given (not the bundled model, or DRIFTTUI_RECODE=0)")
         return
-    default = f"{Path(info.reading_weights).stem.split('-')[-1].upper()} reading copy" if info.reading_weights else "Q8_0 copy"
+    default = f"{encoding_name(Path(info.reading_weights))} reading copy" if info.reading_weights else "Q8_0 copy"
     engines = {default: engine}
     if info.reading_weights:  # the Q8_0 copy reading too (what an AVX2-only build runs)
         engines["Q8_0 copy alone"] = LlamaEngine(info.model_path, n_ctx=info.n_ctx, threads=args.threads, read_slots=())

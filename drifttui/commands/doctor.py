@@ -26,12 +26,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         from pathlib import Path
 
-        from drifttui.engine._recode import existing_copy, existing_reading_copy
+        from drifttui.engine._recode import encoding_name, existing_copy, existing_reading_copy
 
         copy = existing_copy(Path(model))
         loaded = f" (loaded from its Q8_0 copy {copy})" if copy else ""
         reading = existing_reading_copy(Path(model))
         if reading is not None:
-            loaded += f"; drift log-probs are read from its {reading.stem.rsplit('-', 1)[-1].upper()} copy {reading}"
+            loaded += f"; drift log-probs are read from its {encoding_name(reading)} copy {reading}"
         print(f"ok: llama.cpp build {library_id()} ({cpu_features()}) generates tokens with {model}{loaded}")
     return 0

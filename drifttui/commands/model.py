@@ -60,14 +60,14 @@ def run_list(args: argparse.Namespace) -> int:
         state = "present" if asset.is_present() else "missing"
         print(f"{name:32} {state:8} {asset.package}=={asset.version} ({asset.license})  {asset.main_path}")
         if asset is DEFAULT_CHAT_MODEL:
-            from drifttui.engine._recode import existing_copy, existing_reading_copy
+            from drifttui.engine._recode import encoding_name, existing_copy, existing_reading_copy
 
             copy = existing_copy(asset.main_path)
             if copy is not None:
                 print(f"{'':32} {'':8} runs from its Q8_0 copy {copy}")
             reading = existing_reading_copy(asset.main_path)
             if reading is not None:
-                print(f"{'':32} {'':8} reads drift log-probs from its {reading.stem.rsplit('-', 1)[-1].upper()} copy {reading}")
+                print(f"{'':32} {'':8} reads drift log-probs from its {encoding_name(reading)} copy {reading}")
     return 0
 
 

@@ -65,6 +65,11 @@ def recoded_path(encoding: str = ENCODING) -> Path:
     return converted_root() / f"{sha[:16]}-{encoding}.gguf"
 
 
+def encoding_name(copy: Path) -> str:
+    """How reports name a copy's encoding ("BF16" for ``…-bf16.gguf``)."""
+    return copy.stem.rsplit("-", 1)[-1].upper()
+
+
 def is_bundled(path: Path) -> bool:
     """True if ``path`` is the bundled default model's file in the cache."""
     from drifttui.assets import DEFAULT_CHAT_MODEL
