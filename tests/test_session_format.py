@@ -317,3 +317,17 @@ def test_migration_registry_is_ordered():
             migrate.chain(0, 3)
     finally:
         migrate.MIGRATIONS[:] = saved
+
+
+def test_header_says_which_copy_the_scores_were_read_from(tmp_path, model):
+    from drifttui.engine import EngineInfo
+
+    conv = Conversation(default_persona())
+    info = EngineInfo("llama", str(model), "smol", 2048, "gguf", 2, weights_path="/c/x-q8_0.gguf")
+    assert "scores_read_from" not in make_header(conv, model_path=model, engine_info=info).engine
+    reading = EngineInfo("llama", str(model), "smol", 2048, "gguf", 2, weights_path="/c/x-q8_0.gguf", reading_weights="/c/x-bf16.gguf")
+    header = make_header(conv, model_path=model, engine_info=reading)
+    assert header.engine["scores_read_from"] == "bf16"
+    path = tmp_path / "s.jsonl"
+    start_session(conv, header, path=path).close()
+    assert load_session(path).header.engine["scores_read_from"] == "bf16"

@@ -79,6 +79,10 @@ def make_header(
             "chat_template": engine_info.chat_template,
             "threads": engine_info.threads,
         }
+        if getattr(engine_info, "reading_weights", ""):  # the drift log-probs come from another copy of the model
+            from drifttui.engine._recode import encoding_name
+
+            engine["scores_read_from"] = encoding_name(Path(engine_info.reading_weights)).lower()
         name = engine_info.model_name or name
     if sampling is not None and not isinstance(sampling, dict):
         sampling = sampling.to_dict()
