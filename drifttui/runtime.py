@@ -44,6 +44,13 @@ class RuntimeOptions:
     default model the stream's start runs at ~0.7x and Enter-to-scores takes ~1.3x as long
     (``scripts/bench_scoring.py`` measures both), so it is off unless asked for."""
 
+    def engine_options(self, engine: str | None = None) -> dict[str, Any]:
+        """Keyword options these settings give :func:`~drifttui.engine.open_engine` for ``engine`` (default: ``self.engine``)."""
+        opts: dict[str, Any] = {"threads": self.threads} if self.threads else {}
+        if self.score_while_streaming and (engine or self.engine) == "llama":
+            opts["read_slots"] = ()  # the scoring contexts ride the stream: they must share its weights
+        return opts
+
 
 class ChatRuntime:
     """The live chat: conversation + engine + scorer + recorder.
@@ -89,12 +96,7 @@ class ChatRuntime:
     def _default_engine(self) -> Engine:
         from drifttui.engine import open_engine
 
-        opts: dict[str, Any] = {"n_ctx": self.options.n_ctx}
-        if self.options.threads:
-            opts["threads"] = self.options.threads
-        if self.options.score_while_streaming and self.options.engine == "llama":
-            opts["read_slots"] = ()  # the scoring contexts ride the stream: they must share its weights
-        return open_engine(self.options.model, engine=self.options.engine, **opts)
+        return open_engine(self.options.model, engine=self.options.engine, n_ctx=self.options.n_ctx, **self.options.engine_options())
 
     def load(self) -> None:
         """Load engine, embedder and scorer, and start recording (slow: call from a worker)."""

@@ -75,3 +75,11 @@ def test_a_prepared_scorer_reads_only_the_first_replys_tokens(default_model_path
             assert scores[key] == pytest.approx(again[key], abs=0.02), key
     finally:
         engine.close()
+
+
+def test_engine_options_ask_for_one_copy_only_of_the_llama_engine():
+    riding = RuntimeOptions(score_while_streaming=True, threads=3)
+    assert riding.engine_options() == {"threads": 3, "read_slots": ()}
+    assert riding.engine_options("ct2") == {"threads": 3}  # CTranslate2 has no reading copy (and no such option)
+    assert RuntimeOptions(score_while_streaming=True, engine="ct2").engine_options() == {}
+    assert RuntimeOptions().engine_options() == {}

@@ -20,15 +20,13 @@ def run_app(args: argparse.Namespace) -> int:
     options = RuntimeOptions(
         model=args.model, engine=args.engine, threads=args.threads, score_while_streaming=getattr(args, "score_while_streaming", False)
     )
-    engine_options: dict = {"threads": args.threads} if args.threads else {}
-    riding = {"read_slots": ()} if options.score_while_streaming else {}  # the scoring contexts ride the stream: one set of weights
     recorder = None
     if args.session:
         from drifttui.session import resume_session
 
         plan = resume_session(args.session, model=args.model)
         print(f"drifttui: loading {plan.model_path.name} to continue {args.session}…", file=sys.stderr)
-        engine = plan.open_engine(**engine_options, **(riding if plan.engine == "llama" else {}))
+        engine = plan.open_engine(**options.engine_options(plan.engine))
         conversation = plan.conversation
         if plan.sampling is not None:
             options.params = plan.sampling
@@ -36,7 +34,7 @@ def run_app(args: argparse.Namespace) -> int:
     else:
         persona = resolve_persona(args.persona)
         print("drifttui: loading the model…", file=sys.stderr)
-        engine = open_engine(args.model, engine=args.engine, n_ctx=options.n_ctx, **engine_options, **(riding if args.engine == "llama" else {}))
+        engine = open_engine(args.model, engine=args.engine, n_ctx=options.n_ctx, **options.engine_options())
         conversation = Conversation(persona)
 
     def runtime_factory(conv: Conversation, recorder=None) -> ChatRuntime:
