@@ -198,6 +198,31 @@ def test_favourites_answered_with_a_disliked_item():
     assert score({"dislikes": "drop-ins, Sydney, jet skis"}, "Sydney? In a heartbeat, mate. Love the place.", "Would you ever live anywhere else? Sydney, maybe?") >= 0.5
 
 
+@pytest.mark.parametrize(
+    ("facts", "question", "reply", "contradicts"),
+    [
+        # a choice question: the offered item the answer's first sentence names is the one chosen
+        ({"dislikes": "sandflies, Marmite, wet socks"}, "Random question: Marmite or Vegemite?", "Marmite, obviously. Thick on hot toast.", True),
+        ({"dislikes": "tea"}, "Tea or coffee?", "Tea, always.", True),
+        ({"likes": "tea"}, "Tea or coffee?", "Tea, always.", False),
+        ({"likes": "tea"}, "Tea or coffee?", "Coffee. Tea is for the weak.", False),  # not the first sentence's choice
+        ({"dislikes": "sandflies, Marmite, wet socks"}, "Marmite or Vegemite?", "Vegemite, obviously. Marmite is tar.", False),
+        ({"dislikes": "sandflies, Marmite, wet socks"}, "Marmite or Vegemite?", "Not Marmite, that's for sure.", False),
+        ({"dislikes": "tea"}, "Are you a morning person or not?", "Tea first, then we talk.", False),  # tea was not offered
+        # "love" at the end of a short reply is the user being addressed, not a liking
+        ({"dislikes": "sandflies, Marmite, wet socks"}, "Marmite or Vegemite?", "Neither, love. Marmite least of all.", False),
+        # a like or dislike said object first, closing its clause
+        ({"likes": "horror movies, swimming"}, "horror movies too?", "nooo, horror i can't do, i'm a total coward", True),
+        ({"likes": "spiders"}, "Any pets?", "Spiders I can't stand.", True),
+        ({"dislikes": "spiders"}, "Any pets?", "Spiders I can't stand.", False),
+        ({"likes": "horror movies, swimming"}, "What about horror?", "Horror I love, the gorier the better.", False),
+        ({"likes": "horror movies, swimming"}, "What about horror?", "The thing about horror I can't stand is the jump scares.", False),
+    ],
+)
+def test_common_answer_forms_of_likes(facts, question, reply, contradicts):
+    assert (score(facts, reply, question) >= 0.5) is contradicts
+
+
 def test_a_favourite_answered_without_question_and_what_the_persona_hates():
     """A negation after the item does not deny it ("without question"); a question for the worst names a dislike."""
     tortoise = {"likes": "red hibiscus flowers, overripe mangoes", "dislikes": "yellow hibiscus (tastes of soap), cyclones"}

@@ -698,6 +698,14 @@ LEAST_Q = re.compile(
 """A question asking what the persona likes least: the item the answer names first is disliked."""
 FAVOURITE_Q = re.compile(r"\b(?:favou?rites?|of choice|go-to|what do (?:you|u) (?:like|love|enjoy|prefer)|what(?:'s| is) (?:your|ur) (?:poison|drink|tipple|pick))\b|" + LEAST_Q.pattern, re.I)
 """A question asking for the persona's favourite (or least favourite): the item the answer names first is liked (disliked)."""
+CHOICE_Q = re.compile(r"\bor\b[^?]*\?")
+"""A question offering a choice ("Marmite or Vegemite?"): the offered item the answer names first is liked."""
+TOPIC_LIKE_RE = re.compile(
+    rf"(?:^|[.!?;,:—–]\s*|\b(?:no+|nah|oh|ha|yeah|yes|aye)[,!.]?\s+)(?P<obj>[\w'’ -]{{3,40}}?),?\s+I\s+(?:just\s+|really\s+|honestly\s+|absolutely\s+|totally\s+)?"
+    rf"(?P<verb>can not (?:do|stand|abide|handle|take|bear|stomach)|{POSITIVE}|{NEGATIVE})(?=\s*(?:[.!?;,:—–]|$))",
+    re.I,
+)
+"""A like or dislike said with its object first, closing its clause ("horror I can't do, I'm a coward", "Spiders I can't stand.")."""
 
 
 def _item_match(text: str, anchors: Anchors) -> tuple[str, str] | None:
@@ -721,25 +729,38 @@ def _up_to_item(text: str, item: str) -> str:
     return text[: ends[-1]] if ends else text
 
 
-def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", first: bool = False) -> None:
+def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", first: bool = False, opening: bool = False) -> None:
     """A first-person like or dislike of an item the persona's facts name ("I lowkey love horror games",
     "Can't abide a fiddle", "Sydney? Love the place." to a question about Sydney, "tube wasabi is very good")."""
     if not anchors.items:
         return
     asked = _item_match(question, anchors) if question else None
-    if first and FAVOURITE_Q.search(question or ""):
+    choice = opening and bool(question) and CHOICE_Q.search(question) is not None  # the answer's first sentence makes the choice
+    if first and (FAVOURITE_Q.search(question or "") or choice):
         head = re.split(r"[.;!?]|\bbut\b", e, maxsplit=1)[0]
         found = _item_match(head, anchors)
+        if found is not None and not FAVOURITE_Q.search(question) and not set(content_words(found[0])) & set(content_words(question)):
+            found = None  # a choice question: only an item it offers is chosen
         if found is not None and not is_negated(_up_to_item(head, found[0])):
             # "What's your beer of choice?" — "Bud Light, bud!" names it as liked ("Yellow hibiscus, without question" too)
             out.add("dislikes" if LEAST_Q.search(question) else "likes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.7)
             return
+    for m in TOPIC_LIKE_RE.finditer(e):
+        found = _item_match(m.group("obj"), anchors)
+        if found is None or REPORTED.search(m.group("obj")) or is_negated(m.group("obj")):
+            continue
+        verb = m.group("verb").lower()
+        positive = bool(_POSITIVE_RE.fullmatch(verb))
+        out.add("likes" if positive else "dislikes", normalize(found[0]), quote, False, item=found[0], anchored=True, strength=0.8)
+        return
     for pattern in (LIKE_VERB_RE, LIKE_BARE_RE):
         for m in pattern.finditer(e):
             verb = m.group("verb")
             positive = bool(_POSITIVE_RE.fullmatch(verb))
             rest = e[m.end() : m.end() + 60]
             rest = re.split(r"[.;!?]|\bbut\b|\bthough\b|\bexcept\b", rest, maxsplit=1)[0]
+            if verb.lower() == "love" and not rest.strip() and re.search(r",\s*$", e[: m.start("verb")]):
+                continue  # "Neither, love.": a way of addressing the user
             found = _item_match(rest, anchors)
             head = " ".join(rest.strip().lower().split()[:2])
             if found is None and asked is not None and first and (not rest.strip() or rest.strip().lower().split()[0] in _IT_WORDS or head in _IT_WORDS):
@@ -846,7 +867,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _beings(sentence, e, sentence, out, anchors, question if first else "")
         _owned_counts(e, sentence, out)
         _family(e, sentence, out, asked, first)
-        _likes(e, sentence, out, anchors, question, kept < 3)
+        _likes(e, sentence, out, anchors, question, kept < 3, opening=kept == 1)
         _counts(e, sentence, out, anchors, question if first else "")
         _key_counts(e, sentence, out, anchors)
         del n_before
