@@ -49,7 +49,8 @@ def assert_no_alarm(ledger, reply: str, question: str) -> None:
 # ------------------------------------------------------------------- profiles
 def test_profiles_read_job_age_order_and_place_per_named_person():
     kin = kin_of(FACTS)
-    assert set(kin) == {"ragnhild", "sunniva", "eirik", "odd"}
+    assert set(kin) == {"ragnhild", "sunniva", "eirik", "odd", "bamse"}  # a pet of a stated age too
+    assert (kin["bamse"].slot, kin["bamse"].age) == ("pet", 12)
     ragnhild, sunniva, odd = kin["ragnhild"], kin["sunniva"], kin["odd"]
     assert (ragnhild.slot, ragnhild.kind, ragnhild.occupations) == ("partner", "wife", ("nurse",))
     assert (sunniva.kind, sunniva.age, sunniva.occupations, sunniva.place) == ("daughter", 34, ("schoolteacher",), "Bergen")
@@ -315,3 +316,22 @@ def test_a_shift_at_the_fire_station_is_a_firefighter_s():
 
 def test_a_number_year_old_is_an_age(ledger):
     assert_slip(ledger, "Olive is ten, and I'm just a five-year-old myself, ha.", "How old are you?", "age")
+
+
+@pytest.mark.parametrize(
+    ("pet", "question", "reply", "slip"),
+    [
+        ("Bess, a nine-year-old border collie", "Does Bess go everywhere with you?", "She does, though she's slowing down. She'll be fourteen come March.", True),
+        ("Bess, a nine-year-old border collie", "How old is Bess?", "Bess is fourteen, poor old girl.", True),
+        ("Pistache, a male beagle, 6 years old", "Do you walk him much?", "Pistache don't care about my knees. He's eleven now, getting slow.", True),
+        ("a 9-year-old collie called Bess", "How old is Bess?", "Bess is fourteen, poor old girl.", True),
+        ("Bess, a nine-year-old border collie", "Does Bess go everywhere with you?", "She does. She'll be ten come March.", False),
+        ("Bess, a nine-year-old border collie", "How old is Bess?", "Nine, and daft as a brush.", False),
+        ("a grey cat named Olive", "How's Olive?", "She's 3 now.", False),  # the facts give no age
+        ("Bess, a nine-year-old border collie", "Where did you get Bess?", "From a farm near Oban, fourteen years ago.", False),
+    ],
+)
+def test_a_named_pets_age_is_checked_like_a_persons(pet, question, reply, slip):
+    ledger = ClaimLedger({"pet": pet}, "", "Pat Doe")
+    value, conflicts = score(ledger, reply, question)
+    assert (value >= 0.5) is slip, [c.message() for c in conflicts]

@@ -123,10 +123,29 @@ def _place_in(segment: str) -> str | None:
     return None
 
 
+_PET_AGE = re.compile(r"\b(\d{1,2})[- ]years?[- ]old\b|\baged (\d{1,2})\b|[(,]\s*(\d{1,2})\s*(?=[,;)]|$)")
+
+
+def _pets_from_fact(raw: str, pets: Iterable[dict[str, Any]], out: dict[str, Kin]) -> None:
+    """Named pets whose age the fact gives ("Bess, a nine-year-old border collie"): their age is checked like a person's."""
+    named = [p["name"] for p in pets if p.get("name")]
+    spans = [(n, m.start(), m.end()) for n in named for m in [re.search(rf"\b{re.escape(n)}\b", raw)] if m]
+    spans.sort(key=lambda t: t[1])
+    for i, (name, start, end) in enumerate(spans):
+        segment = words_to_digits(raw[end : spans[i + 1][1] if i + 1 < len(spans) else len(raw)].split(";")[0])
+        before = words_to_digits(re.split(r"[;,]\s*(?=(?:and\s+)?(?:a|an|the|two|three|\d+)\b)", raw[spans[i - 1][2] if i else 0 : start])[-1])
+        m = _PET_AGE.search(segment) or _PET_AGE.search(before)  # "Bess, a 9-year-old collie"; "a 9-year-old collie called Bess"
+        if m:
+            out.setdefault(name.lower(), Kin(name, "pet", None, (), int(next(g for g in m.groups() if g)), None, raw))
+
+
 def kin_from_facts(facts: Iterable[Any]) -> dict[str, Kin]:
-    """Lowercase name (and alias) → :class:`Kin`, from the partner, children and siblings facts."""
+    """Lowercase name (and alias) → :class:`Kin`, from the partner, children and siblings facts, and pets of a stated age."""
     out: dict[str, Kin] = {}
     for fact in facts:
+        if fact.slot == "pet" and getattr(fact, "turn", None) is None:
+            _pets_from_fact(fold_quotes(str(fact.attrs.get("raw", ""))), fact.attrs.get("pets") or [], out)
+            continue
         if fact.slot not in KIN_WORDS or getattr(fact, "turn", None) is not None:
             continue
         raw = fold_quotes(str(fact.attrs.get("raw", "")))
