@@ -335,3 +335,21 @@ def test_a_named_pets_age_is_checked_like_a_persons(pet, question, reply, slip):
     ledger = ClaimLedger({"pet": pet}, "", "Pat Doe")
     value, conflicts = score(ledger, reply, question)
     assert (value >= 0.5) is slip, [c.message() for c in conflicts]
+
+
+@pytest.mark.parametrize(
+    ("reply", "slip"),
+    [
+        # several people in one sentence: what is said of one of them by name still counts
+        ("two. callum who is the bane of my life and poppy who's eleven and thinks she's a youtuber.", True),
+        ("Callum is 19 and Poppy is 12.", True),
+        ("Callum is 19 and Poppy is 8.", False),
+        ("Two. Callum, and Poppy, who's eight and thinks she's a youtuber.", False),
+        ("Two. My sister Poppy, who is 11 years younger than Callum.", False),  # a difference in age, not an age
+        ("Callum and Poppy? He is 12 years older than her.", False),
+    ],
+)
+def test_an_age_said_of_one_person_by_name_among_several(reply, slip):
+    ledger = ClaimLedger({"siblings": "older brother Callum (19, apprentice electrician); younger sister Poppy (8)"}, "", "Maisie")
+    value, conflicts = score(ledger, reply, "any siblings?")
+    assert (value >= 0.5) is slip, [c.message() for c in conflicts]

@@ -264,9 +264,16 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
         if sentence.rstrip().endswith("?"):
             continue
         index += 1
+        e = words_to_digits(expand_contractions(sentence))
+        if len(named) > 1:  # several people: only what is said of one by name ("callum … and poppy who is 11")
+            for person in sorted(named, key=lambda k: k.name):
+                by_name = rf"\b(?i:{re.escape(person.name)})\b"
+                for kind, value, what in _attributes(e, person, by_name, False):
+                    if (kind, value) not in reported:
+                        reported.add((kind, value))
+                        add(f"other:kin{kind}", f"{person.name} {value}", sentence, being=person.name, kind=value, expected=what, source=person.source, fact=person.slot, what=what)
         if current is None:
             continue
-        e = words_to_digits(expand_contractions(sentence))
         subject = _subject(current)
         refers = bool(re.search(subject, e)) or (index == 1 and not _PERSON_REF.search(e.split(",")[0]))
         if not refers and _PERSON_REF.search(e):
@@ -375,7 +382,7 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, 
                 out.append(("job", fits[0], f"{kin.name} is a {' / '.join(kin.occupations)}, not a {fits[0]} (\"{cue.strip()}\")"))
                 break
     if kin.age is not None:
-        for m in re.finditer(rf"{subject}(?:\s+is|\s+turned|\s+turns|\s+will be|,)\s+(?P<approx>just |only |nearly |almost |about )?(?P<n>\d{{1,3}})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|miles?|times|o'clock|pm|am|kilos?|pounds?|quid|euros?|dollars?|years? (?:ago|later|on|back|since|in|married|together)))", e):
+        for m in re.finditer(rf"{subject}(?:,?\s+who)?(?:\s+is|\s+turned|\s+turns|\s+will be|,)\s+(?P<approx>just |only |nearly |almost |about )?(?P<n>\d{{1,3}})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|miles?|times|o'clock|pm|am|kilos?|pounds?|quid|euros?|dollars?|years? (?:ago|later|on|back|since|in|married|together|younger|older|apart|junior|senior|between)))", e):
             n = int(m.group("n"))
             lo = n - 3 if m.group("approx") in ("nearly ", "almost ") else n - 1
             if not 1 <= n <= 110 or lo <= kin.age <= n + 1 or _unreal(e[: m.start("n")]):
