@@ -303,6 +303,13 @@ def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
         ({"partner": "widowed; husband Amos Pruitt"}, "When we were young, my husband Amos used to sing bass.", False),
         ({"partner": "widowed; husband Amos Pruitt"}, "Back then my late husband, God rest him, sang bass.", False),
         ({"partner": "married to Tom"}, "Back when I was young, my ex Jesse used to take me dancing.", False),
+        # "I am" with an adverb or "not" inside
+        ({"likes": "amapiano, jazz"}, "I'm a jazz girl really. I'm not into amapiano, it gives me a headache.", True),
+        ({"likes": "coffee"}, "I'm not a big fan of coffee.", True),
+        ({"dislikes": "coffee"}, "I'm really into coffee these days.", True),
+        ({"likes": "amapiano, jazz"}, "I'm really into amapiano.", False),
+        ({"dislikes": "coffee"}, "I'm not a big fan of coffee.", False),
+        ({"likes": "coffee"}, "I'm not really sure I'm into coffee.", False),
     ],
 )
 def test_common_forms(facts, reply, contradicts):

@@ -22,6 +22,7 @@ from typing import Any
 
 from drifttui.drift.answers import Anchors, standard_possessives, topic_claims
 from drifttui.drift.lexicon import AMBIGUOUS_OCCUPATIONS, BEING_IDIOMS, BEINGS, EVALUATIVE, KIN_CHILD, KIN_PARTNER, KIN_SIBLING, OCCUPATIONS, PARTNER_STATUS, SPECIES, count_of
+from drifttui.drift.patterns import ADV as ADV_WORDS
 from drifttui.drift.patterns import (
     AGE_BOUND_PATTERNS,
     AGE_PATTERNS,
@@ -599,7 +600,12 @@ def _named_partner(e: str, quote: str, ctx: _Ctx) -> None:
         ctx.add("partner", kin, quote, False, at=None, kind=kin, name=name, status="widowed" if mod == "late" else None, ex=False)
 
 
+_AM_ADV = re.compile(rf"\bI am ({ADV_WORDS})(?=(?:into|a (?:big |huge |massive )?fan of|obsessed with|crazy about|sick of|tired of)\b)", re.I)
+"""An adverb or "not" inside "I am … into": "I am not into jazz", "I am really into jazz"."""
+
+
 def _likes(e: str, quote: str, ctx: _Ctx) -> None:
+    e = _AM_ADV.sub(lambda m: f"I {m.group(1)}am ", e)  # "I not am into": the verbs' own form, every other position kept
     for m in LIKE_RE.finditer(e):
         obj = _clean_obj(m.group("obj"))
         if not obj or SKIP_OBJ.match(obj) or not content_words(obj):
