@@ -561,15 +561,10 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
             continue
         ctx.add_at(m, "siblings", "0", quote, negated, kind="sibling", name=None, count=0)
     for m in PARTNER_MY_RE.finditer(e):
-        mod = (m.group("mod") or "").strip().lower()
-        kin = KIN_PARTNER[m.group("kin").lower()]
-        status = "widowed" if mod == "late" else "divorced" if mod in ("ex", "ex-", "former") else None
-        if mod == "future":
+        if (m.group("mod") or "").strip().lower() == "future":
             continue
-        name = _partner_name(m)
         # "My husband Steve says hi": reported, but he exists; "my husband Jesse used to…": his name holds in any tense
-        at = None if _speaks(e, m) or name else m.start()
-        ctx.add("partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=name, status=status, ex=status == "divorced")
+        _add_partner(e, m, quote, ctx, at=None if _speaks(e, m) or _partner_name(m) else m.start())
     for m in STATUS_RE.finditer(e):
         word = m.group("status").lower().replace("a ", "")
         status = PARTNER_STATUS[word]
@@ -587,17 +582,23 @@ def _partner_name(m: re.Match[str]) -> str | None:
     return None if name is None or name.lower() in _NOT_A_PARTNER_NAME or name.lower() in STOPWORDS else name
 
 
+def _add_partner(e: str, m: re.Match[str], quote: str, ctx: _Ctx, *, at: int | None) -> None:
+    """The partner claim of a :data:`PARTNER_MY_RE` match ("my late husband Amos": a widow's husband, Amos)."""
+    mod = (m.group("mod") or "").strip().lower()
+    kin = KIN_PARTNER[m.group("kin").lower()]
+    status = "widowed" if mod == "late" else "divorced" if mod in ("ex", "ex-", "former") else None
+    ctx.add("partner", kin, quote, is_negated(e[m.start() : m.end("kin")]), at=at, kind=kin, name=_partner_name(m), status=status, ex=status == "divorced")
+
+
 def _named_partner(e: str, quote: str, ctx: _Ctx) -> None:
     """In a sentence about the past, only the partner's name still holds: "When we were young, my husband Jesse…"."""
     for m in PARTNER_MY_RE.finditer(e):
         mod = (m.group("mod") or "").strip().lower()
-        name = _partner_name(m)
-        if not name or mod not in ("", "late", "dear", "lovely", "beloved", "darling") or is_negated(e[m.start() : m.end("kin")]):
+        if not _partner_name(m) or mod not in ("", "late", "dear", "lovely", "beloved", "darling") or is_negated(e[m.start() : m.end("kin")]):
             continue
         if REPORTED.search(e[: m.start()]):
             continue  # "Mum used to say my husband…": whose husband is unclear
-        kin = KIN_PARTNER[m.group("kin").lower()]
-        ctx.add("partner", kin, quote, False, at=None, kind=kin, name=name, status="widowed" if mod == "late" else None, ex=False)
+        _add_partner(e, m, quote, ctx, at=None)
 
 
 _AM_ADV = re.compile(rf"\bI am ({ADV_WORDS})(?=(?:into|a (?:big |huge |massive )?fan of|obsessed with|crazy about|sick of|tired of)\b)", re.I)

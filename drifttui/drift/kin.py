@@ -247,6 +247,13 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
         return
     current = _asked_about(question or "", kin)
     reported: set[tuple[str, str]] = set()
+
+    def report(person: Kin, sentence: str, found: list[tuple[str, str, str]]) -> None:
+        for kind, value, what in found:
+            if (kind, value) not in reported:
+                reported.add((kind, value))
+                add(f"other:kin{kind}", f"{person.name} {value}", sentence, being=person.name, kind=value, expected=what, source=person.source, fact=person.slot, what=what)
+
     if current is not None and not re.search(rf"\b{re.escape(current.name)}\b", question or "", re.I):
         other = _other_name(text, current, kin)
         if other:
@@ -267,22 +274,14 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
         e = words_to_digits(expand_contractions(sentence))
         if len(named) > 1:  # several people: only what is said of one by name ("callum … and poppy who is 11")
             for person in sorted(named, key=lambda k: k.name):
-                by_name = rf"\b(?i:{re.escape(person.name)})\b"
-                for kind, value, what in _attributes(e, person, by_name, False):
-                    if (kind, value) not in reported:
-                        reported.add((kind, value))
-                        add(f"other:kin{kind}", f"{person.name} {value}", sentence, being=person.name, kind=value, expected=what, source=person.source, fact=person.slot, what=what)
+                report(person, sentence, _attributes(e, person, rf"\b(?i:{re.escape(person.name)})\b", False))
         if current is None:
             continue
         subject = _subject(current)
         refers = bool(re.search(subject, e)) or (index == 1 and not _PERSON_REF.search(e.split(",")[0]))
         if not refers and _PERSON_REF.search(e):
             continue
-        for kind, value, what in _attributes(e, current, subject, index == 1):
-            if (kind, value) in reported:
-                continue
-            reported.add((kind, value))
-            add(f"other:kin{kind}", f"{current.name} {value}", sentence, being=current.name, kind=value, expected=what, source=current.source, fact=current.slot, what=what)
+        report(current, sentence, _attributes(e, current, subject, index == 1))
 
 
 _MY_SIBLING = re.compile(r"\bmy\s+(?P<order>big|older|elder|oldest|eldest|little|younger|baby|youngest|kid)\s+(?P<kind>brother|sister)s?\b", re.I)
