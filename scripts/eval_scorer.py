@@ -320,9 +320,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         engine = None
         if not args.no_model:
+            from drifttui.drift.likelihood import DEFAULT_SLOTS
             from drifttui.engine import open_engine
 
-            options = {"n_ctx": 2048}
+            options = {"n_ctx": 2048, "slots": tuple(DEFAULT_SLOTS.values()), "n_parallel": 0}  # as `drifttui score`: nothing generates
             if args.threads:
                 options["threads"] = args.threads
             engine = open_engine(**options)

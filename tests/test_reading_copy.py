@@ -9,6 +9,8 @@ never wrong).
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 import pytest
 
@@ -113,6 +115,41 @@ def test_the_scorers_slots_read_from_the_reading_copy_and_generation_does_not(de
         engine.close()
         engine.close()  # twice is harmless
         q8_only.close()
+
+
+def test_an_engine_that_only_reads_opens_the_reading_copy_alone(default_model_path, reading, monkeypatch):
+    """`drifttui score` (no probes) asks for the scorer's slots and nothing that generates: one context, on the copy."""
+    engine = LlamaEngine(default_model_path, n_ctx=1024, n_parallel=0, slots=("score", "score-plain"))
+    try:
+        assert engine.info.weights_path == str(reading["bf16"]) and engine.info.reading_weights == ""
+        got = [engine.logprobs_in(CONTEXTS, reply) for reply in REPLIES[:2]]
+        assert engine._reader is None and engine._slots["score"].tokens
+        for pair, wanted in zip(got, _read(reading["bf16"], REPLIES[:2])):
+            for a, b in zip(pair, wanted):
+                np.testing.assert_allclose(a.logprobs, b.logprobs, atol=1e-4)
+    finally:
+        engine.close()
+    # a slot that can generate, or room to sample, keeps generation on the Q8_0 copy
+    for options in ({"n_parallel": 1, "slots": ("score", "score-plain")}, {"n_parallel": 0, "slots": ("main", "score")}):
+        engine = LlamaEngine(default_model_path, n_ctx=512, **options)
+        try:
+            assert engine.info.weights_path == str(reading["q8_0"]) and engine.info.reading_weights == str(reading["bf16"])
+        finally:
+            engine.close()
+
+    from drifttui.commands import score
+
+    opened = []
+    monkeypatch.setattr("drifttui.engine.open_engine", lambda model=None, **options: opened.append(options) or LlamaEngine(default_model_path, **options))
+    transcript = default_model_path.parent / "never-written.jsonl"
+    monkeypatch.setattr(score, "read_transcript", lambda path: [(0, "assistant", REPLIES[0])])
+    parser = argparse.ArgumentParser()
+    score.register(parser.add_subparsers())
+    for probe_every, only_reads in ((0, True), (2, False)):
+        args = parser.parse_args(["score", str(transcript), "--json", "--no-embedder", "--probe-every", str(probe_every)])
+        opened.clear()
+        assert score.run(args) == 0
+        assert (opened[0].get("n_parallel") == 0) is only_reads, opened
 
 
 def test_one_copy_when_asked_or_when_bf16_is_not_faster(default_model_path, reading, monkeypatch):

@@ -77,11 +77,14 @@ def run(args: argparse.Namespace) -> int:
     persona = resolve_persona(args.persona)
     engine = None
     if not args.no_model:
+        from drifttui.drift.likelihood import DEFAULT_SLOTS
         from drifttui.engine import open_engine
 
         options: dict[str, object] = {"n_ctx": args.n_ctx}
         if args.threads:
             options["threads"] = args.threads
+        if not args.probe_every:  # nothing generates: only the scorer's slots (the llama engine then opens its reading copy alone)
+            options.update(slots=tuple(DEFAULT_SLOTS.values()), n_parallel=0)
         engine = open_engine(args.model, **options)
     embedder = None if args.no_embedder else load_embedder()
     scorer = DriftScorer(persona, engine=engine, embedder=embedder)

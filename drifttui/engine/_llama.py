@@ -263,6 +263,8 @@ class LlamaEngine:
         self._ll = ll = _load_library()
         weights = runtime_weights(path) if recode else path
         reading = reading_weights(path) if recode and any(s in read_slots for s in slots) else None
+        if reading is not None and n_parallel == 0 and all(s in read_slots for s in slots):
+            weights, reading = reading, None  # nothing here generates: the reading copy is the one context
         self.threads = threads or default_threads()
         self.reuse_prefix = reuse_prefix
         self.n_batch = n_batch
