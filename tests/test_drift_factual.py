@@ -303,6 +303,11 @@ def test_a_fox_is_still_held_to_its_species_but_not_by_idioms():
         ({"partner": "widowed; husband Amos Pruitt"}, "When we were young, my husband Amos used to sing bass.", False),
         ({"partner": "widowed; husband Amos Pruitt"}, "Back then my late husband, God rest him, sang bass.", False),
         ({"partner": "married to Tom"}, "Back when I was young, my ex Jesse used to take me dancing.", False),
+        # a kind the facts deny, or someone else's, is not one the persona has
+        ({"siblings": "one older brother, Hasan, a fisherman; no sisters"}, "My sister comes every Bayram with ten kilos of hazelnuts.", True),
+        ({"siblings": "one older brother, Hasan, a fisherman; no sisters"}, "My brother comes every Bayram with ten kilos of hazelnuts.", False),
+        ({"children": "two sons, Emre and Burak; one granddaughter, Defne, Emre's daughter"}, "My daughter phones every Sunday.", True),
+        ({"children": "two sons, Emre and Burak; one granddaughter, Defne, Emre's daughter"}, "My son phones every Sunday.", False),
         # "I am" with an adverb or "not" inside
         ({"likes": "amapiano, jazz"}, "I'm a jazz girl really. I'm not into amapiano, it gives me a headache.", True),
         ({"likes": "coffee"}, "I'm not a big fan of coffee.", True),

@@ -31,6 +31,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from drifttui.drift.breeds import breeds_in
+from drifttui.drift.dates import Event, event_claims
 from drifttui.drift.kin import Kin, kin_claims, kin_from_facts
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
 from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
@@ -129,6 +130,8 @@ class Anchors:
     """A fact whose key counts something (``apprentices = "exactly one: Fritz"``): plural key → (count, the fact's text)."""
     kin: dict[str, Kin] = field(default_factory=dict)
     """Family member name or alias (lowercase) → their :class:`~drifttui.drift.kin.Kin` profile (job, age, older/younger)."""
+    events: list[Event] = field(default_factory=list)
+    """Dated events of the facts and backstory (:func:`~drifttui.drift.dates.events_from`): a death, a wedding, a move…"""
 
     def question_slots(self, question: str) -> set[str]:
         """The fact slots a user message asks or talks about."""
@@ -873,5 +876,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         del n_before
     for index, sentence in enumerate(sents):  # questions too: "Ha, that old black villain?"
         _pet_colour(sentence, out, anchors, about_pet_at_start if index < 3 or named_in_question else None)
-    kin_claims(text, question, anchors.kin, lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs))
+    add = lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs)  # noqa: E731
+    kin_claims(text, question, anchors.kin, add)
+    event_claims(text, anchors.events, anchors.kin, add, question)
     return out.claims

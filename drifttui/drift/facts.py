@@ -159,7 +159,9 @@ def _family_in(text: str, kin_map: Mapping[str, str], none: bool) -> dict[str, A
     if none or re.search(r"\bonly child\b", text, re.I) and kin_map is KIN_SIBLING:
         return {"count": 0, "kinds": [], "names": []}
     low = text.lower()
-    kinds = sorted({v for k, v in kin_map.items() if re.search(rf"\b{re.escape(k)}\b", low)})
+    # "no sisters", "Emre's daughter": kinds the persona does not have, or someone else's
+    said = re.sub(r"\b(?:no|not an?|never had an?)\s+(?:\w+\s+)?[a-z]+s?\b|\b[\w-]+['’]s\s+[a-z]+\b", " ", low)
+    kinds = sorted({v for k, v in kin_map.items() if re.search(rf"\b{re.escape(k)}\b", said)})
     count = None
     m = re.search(r"\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:\w+\s+)?(?:" + "|".join(map(re.escape, kin_map)) + r")\b", low)
     if m:
