@@ -120,6 +120,23 @@ def test_likes_anchored_on_the_persona_items():
 
 
 # ------------------------------------------------------------- the backstory
+@pytest.mark.parametrize(
+    ("facts", "question", "reply", "contradicts"),
+    [
+        # spans of years: a partner fact counts too, ten per cent apart is a slip, "N years ago" is a point in time
+        ({"partner": "husband Rachid, a maths teacher; married 27 years"}, "How long have you and Rachid been married?", "Thirty-one years in October.", True),
+        ({"partner": "husband Rachid, a maths teacher; married 27 years"}, "How long have you and Rachid been married?", "Twenty-seven years in October.", False),
+        ({"partner": "girlfriend Kasia, a nurse; together six years, not married"}, "When's the wedding?", "Eleven years we are together already, and still no ring.", True),
+        ({"partner": "girlfriend Kasia, a nurse; together six years, not married"}, "When's the wedding?", "Six years we are together already, and still no ring.", False),
+        ({"partner": "widower; his wife June died four years ago"}, "What was her name?", "June. Passed four years ago this March. Forty-one years married, and she never once complained.", False),
+        ({"job": "retired deckhand, 38 years below deck on coastal ships"}, "Do you miss it?", "I had a job, forty-two years below deck.", True),
+        ({"job": "retired deckhand, 38 years below deck on coastal ships"}, "Do you miss it?", "Nearly forty years below deck, you miss it.", False),
+    ],
+)
+def test_spans_of_years_against_the_facts(facts, question, reply, contradicts):
+    assert (score(facts, reply, question) >= 0.5) is contradicts
+
+
 def test_counted_details_of_the_backstory():
     story = "Taught maths at Hillside School for thirty years before retiring to the coast."
     assert score({}, "After twelve years at the school I'd had enough of maths.", backstory=story) >= 0.5
@@ -217,6 +234,10 @@ def test_favourites_answered_with_a_disliked_item():
         ({"dislikes": "spiders"}, "Any pets?", "Spiders I can't stand.", False),
         ({"likes": "horror movies, swimming"}, "What about horror?", "Horror I love, the gorier the better.", False),
         ({"likes": "horror movies, swimming"}, "What about horror?", "The thing about horror I can't stand is the jump scares.", False),
+        # "never liked it" answering a question that names the item
+        ({"likes": "apricot pálinka, chess"}, "Are you a pálinka man yourself then?", "Me? No, never liked it, burns like petrol.", True),
+        ({"likes": "apricot pálinka, chess"}, "Are you a pálinka man yourself then?", "Me? Always liked it, since I was a boy.", False),
+        ({"dislikes": "apricot pálinka"}, "Are you a pálinka man yourself then?", "Never liked it, burns like petrol.", False),
     ],
 )
 def test_common_answer_forms_of_likes(facts, question, reply, contradicts):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from drifttui.drift.factual import ClaimLedger, factual_score
@@ -353,3 +355,49 @@ def test_an_age_said_of_one_person_by_name_among_several(reply, slip):
     ledger = ClaimLedger({"siblings": "older brother Callum (19, apprentice electrician); younger sister Poppy (8)"}, "", "Maisie")
     value, conflicts = score(ledger, reply, "any siblings?")
     assert (value >= 0.5) is slip, [c.message() for c in conflicts]
+
+
+CHILDREN = {"children": "three: Yessenia (29, nurse in Lima), Rolando (24, mechanic), Killa (16, in school)"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "slip"),
+    [
+        ("Saturdays Rolando comes — he's my oldest, so he carries the heavy sacks.", True),
+        ("Rolando is my eldest.", True),
+        ("My eldest, Rolando, is a mechanic.", True),
+        ("My youngest is Rolando.", True),
+        ("Rolando's my oldest boy.", False),  # the only son: the oldest of the boys
+        ("My eldest, Yessenia, is a nurse.", False),
+        ("Killa, my baby, is sixteen.", False),
+        ("My oldest brother Rolando is a mechanic.", False),  # a brother, not a child
+        ("Is Rolando my eldest? No.", False),
+    ],
+)
+def test_a_child_called_the_eldest_or_youngest_against_the_ages_the_facts_give(reply, slip):
+    ledger = ClaimLedger(CHILDREN, "", "Ximena Quispe")
+    assert (score(ledger, reply)[0] >= 0.5) is slip
+
+
+def test_a_pronoun_in_the_question_means_the_person_the_reply_before_it_named():
+    ledger = ClaimLedger({"siblings": "one younger brother, László (Laci), still in Szeged", "children": "one daughter, Kati, a nurse in Vienna"}, "", "Imre Halász")
+    reply = "Almost never. Since he moved to Debrecen he says it is too far."
+    question = "Does he ever come up to Budapest?"
+    conflicts = ledger.conflicts(ledger.extract(reply, 5, question, "Laci? Same. Complains."), [])
+    assert factual_score(conflicts) >= 0.5 and "László is in Szeged, not Debrecen" in conflicts[0].message()
+    assert factual_score(ledger.conflicts(ledger.extract(reply, 5, question, "Kati? She is fine."), [])) < 0.5  # "he" cannot be Kati
+    assert factual_score(ledger.conflicts(ledger.extract(reply, 5, question), [])) < 0.5  # nobody named before: nobody to hold to
+
+
+def test_the_scorer_reads_the_question_s_pronoun_against_the_reply_before_it():
+    from drifttui.drift import DriftScorer
+    from drifttui.engine import Message
+    from drifttui.persona import load_persona
+
+    persona = load_persona(Path(__file__).parent / "data" / "personas" / "imre.toml", warn=lambda _m: None)
+    scorer = DriftScorer(persona, engine=None, embedder=None)
+    history = [Message("user", "Any family left in Szeged?"), Message("assistant", "Laci, my little brother. Same as ever. Complains."), Message("user", "Does he ever come up to Budapest?")]
+    reply = "Almost never, he hates the train. Since he moved to Debrecen he says is too far."
+    result = scorer.score(history, reply, 3)
+    assert result.factual >= 0.5
+    assert any("László is in Szeged, not Debrecen" in e.message for e in result.evidence_for("factual"))

@@ -82,7 +82,7 @@ TURNING_AFTER = re.compile(rf"^\s*(?:come|this|next|in (?:{MONTHS})|soon|on (?:{
 APPROX = re.compile(r"\b(?:nearly|almost|pushing|coming up on|going on)\s*$", re.I)
 OVER = re.compile(r"\b(?:over|past|the wrong side of|north of|well past|on the wrong side of)\s*$", re.I)
 
-POSITIVE = r"(?:love|loves|loved|adore|adores|like|likes|enjoy|enjoys|am into|am really into|am big into|am obsessed with|am a (?:big |huge |massive )?fan of|live for|can not get enough of|crave|am mad about|am crazy about|am hooked on|have a soft spot for|am partial to|dig)"
+POSITIVE = r"(?:love|loves|loved|adore|adores|like|likes|liked|enjoy|enjoys|am into|am really into|am big into|am obsessed with|am a (?:big |huge |massive )?fan of|live for|can not get enough of|crave|am mad about|am crazy about|am hooked on|have a soft spot for|am partial to|dig)"
 NEGATIVE = r"(?:hate|hates|hated|loathe|loathes|detest|detests|dislike|dislikes|can not stand|can not bear|can not abide|despise|am not a fan of|am no fan of|am sick of|am tired of|am over|am scared of|am terrified of|am afraid of|avoid|avoids|never touch|steer clear of|have no time for|have no patience for)"
 FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself)\b")
 _LIKE_ADV = r"(?:(?:\w+ly|not|never|no longer|lowkey|low key|highkey|kinda|kind of|sort of|honestly|totally|really|just|still|actually|genuinely|absolutely|seriously|secretly|proper|proper|so|do|did|does|also|always|even|now|all|both)\s+){0,3}"
@@ -205,12 +205,12 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
             m = re.match(r"\W*(?:(?:exactly|only|just|about)\s+)?(\d{1,3})\b", words_to_digits(str(fact.attrs.get("raw", ""))))
             if m:
                 anchors.key_counts[key] = (int(m.group(1)), str(fact.attrs.get("raw", "")))
-    story = words_to_digits(fold_quotes(" ".join([backstory or "", *(str(f.attrs.get("raw", "")) + "." for f in facts if f.turn is None and f.slot in ("job", "other:home", "other:workplace") or str(f.slot).startswith("other:"))])))
+    story = words_to_digits(fold_quotes(" ".join([backstory or "", *(str(f.attrs.get("raw", "")) + "." for f in facts if f.turn is None and f.slot in ("job", "partner", "other:home", "other:workplace") or str(f.slot).startswith("other:"))])))
     for sentence in sentences(story):
         for m in COUNTED_UNITS.finditer(sentence):
             if AGE_UNIT_AFTER.match(sentence[m.end() :]):
                 continue
-            unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
+            unit = _count_unit(m, sentence)
             context = _stems(_clause_at(sentence, m.start())) - {_stem(m.group("unit").lower()), m.group("n")}
             if len(context) < 2:  # "since 1872 (22 years)": the bracket's sentence says what was counted
                 context = _stems(sentence) - {_stem(m.group("unit").lower()), m.group("n")}
@@ -765,8 +765,9 @@ def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", 
             if verb.lower() == "love" and not rest.strip() and re.search(r",\s*$", e[: m.start("verb")]):
                 continue  # "Neither, love.": a way of addressing the user
             found = _item_match(rest, anchors)
-            head = " ".join(rest.strip().lower().split()[:2])
-            if found is None and asked is not None and first and (not rest.strip() or rest.strip().lower().split()[0] in _IT_WORDS or head in _IT_WORDS):
+            words = re.findall(r"[\w']+", rest.lower())  # "never liked it, burns like petrol": "it"
+            head = " ".join(words[:2])
+            if found is None and asked is not None and first and (not words or words[0] in _IT_WORDS or head in _IT_WORDS):
                 found = asked  # "Love the place." about the place the question names
             if found is None:
                 continue
@@ -797,12 +798,20 @@ def _key_counts(e: str, quote: str, out: _Out, anchors: Anchors) -> None:
             return
 
 
+def _count_unit(m: re.Match[str], text: str) -> str:
+    """The unit of a counted detail; "four years ago" is a point in time, not a span ("forty-one years married")."""
+    unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
+    if unit == "year" and re.match(r"\s+(?:ago|back|earlier|later)\b", text[m.end() :], re.I):
+        return "year ago"
+    return unit
+
+
 def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> None:
     """"After thirty-five years on the bench" vs "sat on the High Court bench for twenty-two years"."""
     if not anchors.counts:
         return
     for m in COUNTED_UNITS.finditer(e):
-        unit = m.group("unit").lower().rstrip("s") or m.group("unit").lower()
+        unit = _count_unit(m, e)
         n = int(m.group("n"))
         if AGE_UNIT_AFTER.match(e[m.end() :]):
             continue  # "twenty-two years old": an age, not a count
@@ -813,12 +822,12 @@ def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> N
             if funit != unit or fn == n:
                 continue
             shared = (context & fcontext) - TIME_WORDS
-            if shared and abs(fn - n) >= max(2, 0.15 * fn):
+            if shared and abs(fn - n) >= max(2, 0.1 * fn):
                 out.add("other:count", f"{n} {unit}", quote, False, n=n, unit=unit, expected=fn, source=source, shared=sorted(shared), strength=0.65)
                 return
 
 
-def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anchors | None, make: Any) -> list:
+def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anchors | None, make: Any, before: str | None = None) -> list:
     """Claims implied by what ``text`` answers or talks about (see the module docstring).
 
     Args:
@@ -827,6 +836,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         question: The user message it answers.
         anchors: The persona's anchors (None: only persona-independent cues).
         make: The :class:`~drifttui.drift.claims.Claim` class.
+        before: The persona's reply before the question (whom its "he" or "she" means).
     """
     anchors = anchors or Anchors()
     question = fold_quotes(question or "")
@@ -877,6 +887,6 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
     for index, sentence in enumerate(sents):  # questions too: "Ha, that old black villain?"
         _pet_colour(sentence, out, anchors, about_pet_at_start if index < 3 or named_in_question else None)
     add = lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs)  # noqa: E731
-    kin_claims(text, question, anchors.kin, add)
+    kin_claims(text, question, anchors.kin, add, before)
     event_claims(text, anchors.events, anchors.kin, add, question)
     return out.claims

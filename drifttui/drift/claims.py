@@ -251,7 +251,7 @@ class _Ctx:
         self.claims.append(Claim(slot, value, _quote(quote), self.turn, negated, attrs))
 
 
-def extract_claims(text: str, turn: int | None = None, question: str | None = None, anchors: Anchors | None = None) -> list[Claim]:
+def extract_claims(text: str, turn: int | None = None, question: str | None = None, anchors: Anchors | None = None, before: str | None = None) -> list[Claim]:
     """Every first-person factual claim in a reply.
 
     Args:
@@ -262,6 +262,8 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
         anchors: The persona's :class:`~drifttui.drift.answers.Anchors` (its pets' and family's
             names, its likes …), so that answers and passing mentions count too
             (:func:`~drifttui.drift.answers.topic_claims`).
+        before: The persona's reply before ``question``: whom a "he" or "she" of the question means
+            ("Laci? Same." then "Does he ever come up to Budapest?").
 
     Returns:
         Claims in reading order (possibly several per slot).
@@ -292,7 +294,7 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
     if sents and ctx.question and not AI_SELF.search(expand_contractions(sents[0])):
         _answers(sents[0], ctx)
     said = {c.slot for c in ctx.claims}
-    for claim in topic_claims(text, turn, question, anchors, Claim):
+    for claim in topic_claims(text, turn, question, anchors, Claim, before):
         if claim.slot in said and claim.slot not in ("pet", "likes", "dislikes", "children", "siblings"):
             continue  # a set-form claim in the slot says it better
         ctx.claims.append(claim)

@@ -150,9 +150,9 @@ class ClaimLedger:
         self.anchors = anchors_from_facts(self.facts, backstory)
         self.anchors.events = events_from(facts, backstory, self.anchors.kin, name)
 
-    def extract(self, text: str, turn: int | None = None, question: str | None = None) -> list[Claim]:
+    def extract(self, text: str, turn: int | None = None, question: str | None = None, before: str | None = None) -> list[Claim]:
         """The claims of a reply, read with this persona's anchors (:func:`~drifttui.drift.claims.extract_claims`)."""
-        return extract_claims(text, turn, question, self.anchors)
+        return extract_claims(text, turn, question, self.anchors, before)
 
     # ------------------------------------------------------------ comparing
     def compare(self, claim: Claim, ref: Claim) -> tuple[float, str] | None:

@@ -232,12 +232,25 @@ def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
     return None
 
 
+def _last_named(text: str, kin: dict[str, Kin], question: str) -> Kin | None:
+    """The person of the family ``text`` names last, if the question's pronoun can be them."""
+    found = [(m.start(), k) for alias, k in kin.items() if k.slot != "pet" for m in re.finditer(rf"\b{re.escape(alias)}\b", fold_quotes(text), re.I)]
+    if not found:
+        return None
+    person = max(found, key=lambda t: t[0])[1]
+    female = bool(re.search(r"\b(?:she|her)\b", question, re.I))
+    male = bool(re.search(r"\b(?:he|him|his)\b", question, re.I))
+    if female == male or person.kind is not None and (person.kind in FEMALE) != female:
+        return None
+    return person
+
+
 def _subject(kin: Kin) -> str:
     """A regex for the words that can be the person: their name or a pronoun."""
     return rf"(?:\b(?i:{re.escape(kin.name)})\b|\b(?i:{kin.pronoun})\b)"
 
 
-def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> None:
+def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before: str | None = None) -> None:
     """Call ``add(slot, value, quote, **attrs)`` for each thing ``text`` says about a named person that their profile cannot agree with.
 
     Slots: ``other:kinname``, ``other:kinjob``, ``other:kinage``, ``other:kinplace``, ``other:kinorder``; attrs ``being`` (their name),
@@ -246,6 +259,8 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
     if not kin:
         return
     current = _asked_about(question or "", kin)
+    if current is None and before and re.search(r"\b(?:he|she|him|her)\b", question or "", re.I) and not any(re.search(rf"\b{re.escape(a)}\b", question or "", re.I) for a in kin):
+        current = _last_named(before, kin, question or "")  # "Laci? Same." — "Does he ever come up to Budapest?"
     reported: set[tuple[str, str]] = set()
 
     def report(person: Kin, sentence: str, found: list[tuple[str, str, str]]) -> None:
@@ -260,6 +275,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add) -> Non
             what = f"{current.name} is the name the facts give, not {other}"
             add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, fact=current.slot, what=what, strength=0.7)
     _sibling_order(text, kin, add)
+    _child_order(text, kin, add)
     lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
     for sentence in sentences(fold_quotes(text)):
@@ -307,6 +323,43 @@ def _sibling_order(text: str, kin: dict[str, Kin], add) -> None:
             names = " and ".join(k.name for k in same)
             what = f"{names}, the {kind}{'s' if len(same) > 1 else ''} the facts name, {'are' if len(same) > 1 else 'is'} {other}"
             add("other:kinorder", f"{kind} {said}", sentence, being=names, kind=said, expected=other, source=same[0].source, fact="siblings", what=what, strength=0.8)
+
+
+_CHILD_RANK = re.compile(r"\b(?:my|our)\s+(?P<rank>eldest|oldest|youngest|first-?born|baby)\b(?:\s+(?P<kind>son|daughter|boy|girl|child|one|kid))?(?!\s+(?:brother|sister|sibling|cousin|grand\w*|niece|nephew|friend)s?\b)", re.I)
+_RANK_NAMED_AFTER = re.compile(r"^\s*(?:,|\s(?:is|was))?\s*(?P<n>[A-ZÀ-ÖØ-Þ][\w'’-]+)")
+_RANK_LINK = re.compile(r"(?:['’]s|\s+(?:is|was)|\s*[,—–-]+\s*(?:(?:he|she)(?:['’]s|\s+is|\s+was))?|(?:\s+\w+){1,2}\s*[,—–-]+\s*(?:he|she)(?:['’]s|\s+is|\s+was))\s*")
+"""Between a name and "my eldest": "Rolando is", "Rolando's", "Rolando, ", "Rolando comes — he's"."""
+
+
+def _child_order(text: str, kin: dict[str, Kin], add) -> None:
+    """"Rolando — he's my oldest" when the facts' ages make another child the eldest ("Yessenia (29), Rolando (24)")."""
+    children = {k for k in kin.values() if k.slot == "children"}
+    if len(children) < 2 or any(k.age is None for k in children):
+        return
+    by_name = {k.name.lower(): k for k in children}
+    for sentence in sentences(fold_quotes(text)):
+        if sentence.rstrip().endswith("?"):
+            continue
+        for m in _CHILD_RANK.finditer(sentence):
+            after = _RANK_NAMED_AFTER.match(sentence[m.end() :]) if not m.group("kind") or m.group("kind").lower() not in ("one",) else None
+            prefix = sentence[: m.start()]
+            before = [w for w in _CAP_WORD.finditer(prefix) if w.group(1).lower().removesuffix("'s").removesuffix("’s") in by_name and _RANK_LINK.fullmatch(prefix[w.end() - (2 if w.group(1).endswith(("'s", "’s")) else 0) :])]
+            named = [g.group(1).removesuffix("'s").removesuffix("’s") for g in before[-1:]] + ([after.group("n")] if after is not None and after.group("n").lower() in by_name else [])
+            if len(named) != 1 or _unreal(sentence[: m.start()]):
+                continue
+            child = by_name[named[0].lower()]
+            kind = (m.group("kind") or "").lower()
+            if kind in ("son", "boy", "daughter", "girl") and any(k.kind is None for k in children):
+                continue  # "my oldest boy": which of them are boys the facts do not say
+            pool = [k for k in children if kind not in ("son", "boy", "daughter", "girl") or (k.kind in MALE) == (kind in ("son", "boy"))]
+            ages = sorted(k.age for k in pool if k.age is not None)
+            eldest = m.group("rank").lower() in ("eldest", "oldest", "firstborn", "first-born", "first born")
+            if len(ages) < 2 or ages.count(ages[-1 if eldest else 0]) > 1 or child.age == (ages[-1] if eldest else ages[0]):
+                continue
+            right = max(pool, key=lambda k: k.age or 0) if eldest else min(pool, key=lambda k: k.age or 0)
+            what = f"{right.name} ({right.age}) is the {'eldest' if eldest else 'youngest'}; {child.name} is {child.age}"
+            add("other:kinorder", f"{child.name} {m.group('rank').lower()}", sentence, being=child.name, kind=m.group("rank").lower(), expected=right.name, source=child.source, fact="children", what=what, strength=0.8)
+            return
 
 
 _OPENERS = frozenset(

@@ -268,13 +268,14 @@ class DriftScorer:
     def _factual(self, history, reply, offset, question, evidence, components) -> float:
         replies = []
         last_user = None
+        before = next((m.content for m in reversed(history[:-1]) if m.role == "assistant"), None) if history and history[-1].role == "user" else None
         for i, m in enumerate(history):
             if m.role == "user":
                 last_user = m.content
             else:
                 replies.append((offset + i, m.content, last_user))
         earlier = self._earlier_claims(tuple(replies))
-        claims = self.ledger.extract(reply, offset + len(history), question)
+        claims = self.ledger.extract(reply, offset + len(history), question, before)
         conflicts: list[Conflict] = self.ledger.conflicts(claims, earlier)
         score = factual_score(conflicts)
         components["factual.claims"] = float(len(claims))
