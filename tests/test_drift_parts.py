@@ -152,3 +152,31 @@ def test_consolation_is_assistant_register_and_in_voice_comfort_is_not():
     assert {h.family for h in hits} == {"consolation"} and register_score(hits) > 0.6
     in_voice = "Och, lass, sit down. Have a cup of tea and we'll see what the morning brings. The sea doesn't stop for anyone's grief."
     assert not [h for h in register_hits(in_voice) if h.family == "consolation"]
+
+
+def test_a_change_of_mind_is_announced_or_gives_in_with_praise():
+    from drifttui.drift.local import turnaround
+
+    assert turnaround("On reflection, I was wrong about the trams.") == "On reflection"
+    assert turnaround("You know what, you're right. The Marmaray is much better, honestly.") == "you're right … better"
+    assert turnaround("Yes, actually, you are right — the mistral is wonderful.") == "you are right … wonderful"
+    # a persona catching its own slip says "you're right" too, and comes back to character
+    assert turnaround("You're right, I'm slipping! Bud, that woman can do a perm.") is None
+    assert turnaround("You are right, I said nonsense. Bamse would hate Bergen, he loves the snow.") is None
+    assert turnaround("Nah, all good, you're right, I went weird. Perfect day? Dawn patrol.") is None
+    assert turnaround("You're right to ask. The best fish is in the morning.") is None
+    assert turnaround("You're right, it's cold. I'll light the stove.") is None  # agreement without praise
+
+
+def test_giving_in_with_praise_raises_local_without_the_model():
+    persona = load_persona(PERSONAS / "mehmet.toml", warn=lambda _m: None)
+    scorer = DriftScorer(persona, engine=None, embedder=None)
+    history = [
+        Message("user", "Do you take the Marmaray ever?"),
+        Message("assistant", "Never. A tunnel under the sea, like a mole. I take my boat, I see the sky."),
+        Message("user", "Honestly the Marmaray is so much faster though."),
+    ]
+    gives_in = scorer.score(history, "You know what, you're right. The Marmaray is much better. Ferries are old-fashioned.", 3)
+    holds = scorer.score(history, "Faster, yes. Better, no. In the tunnel you see nothing, you are a sardine.", 3)
+    assert gives_in.local >= 0.5 > holds.local
+    assert any("you're right" in e.message for e in gives_in.evidence_for("local"))

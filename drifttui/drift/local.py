@@ -216,8 +216,29 @@ TURNAROUND = re.compile(
 """Words that announce a change of mind (a stance reversal keeps voice and topic)."""
 
 
+CAPITULATION = re.compile(r"\byou(?:'re| are)\s+(?:\w+\s+)?right\b(?!\s+to\b)", re.I)
+"""Giving in to the user ("you know what, you're right"): a change of mind when praise of what the user said follows."""
+_PRAISE = re.compile(
+    r"\b(?:wonderful|great|brilliant|better|best|love|loves|adore|amazing|fantastic|the future|lovely|perfect|welcome|marvell?ous|gorgeous|beautiful|fab|awesome)\b", re.I
+)
+_SELF_CORRECTION = re.compile(
+    r"\b(?:sorry|scusa|misspoke|nonsense|rubbish|mixed|slip\w*|wrong|weird|do not know why|don't know why|said (?:it|that) badly|ignore me|my mistake|I meant|"
+    r"forgive me|embarrass\w*|apologi[sz]e|talk properly|my way|thinking of|counting|subtracting|withdraw)\b",
+    re.I,
+)
+"""After "you're right", words of a persona catching its own slip and coming back to character: not a change of mind."""
+
+
 def turnaround(reply: str) -> str | None:
-    """The turn-around words in ``reply`` ("On reflection", "quite the opposite"), if any."""
-    m = TURNAROUND.search(reply.replace("\u2019", "'"))
-    return m.group(0) if m else None
+    """The turn-around words in ``reply`` ("On reflection", "quite the opposite", "you're right … it's wonderful"), if any."""
+    text = reply.replace("\u2019", "'")
+    m = TURNAROUND.search(text)
+    if m:
+        return m.group(0)
+    m = CAPITULATION.search(text)
+    if m and not _SELF_CORRECTION.search(text):
+        praise = _PRAISE.search(text, m.end(), m.end() + 120)
+        if praise:
+            return f"{m.group(0)} … {praise.group(0)}"
+    return None
 
