@@ -100,6 +100,16 @@ def test_negation_flips_a_claim(ledger):
     assert check(ledger, "I'm not thirty-four, whatever my file says.")[0] >= 0.5
 
 
+def test_a_short_answering_negation_before_a_comma_answers_the_question():
+    from drifttui.drift.text import is_negated
+
+    assert not is_negated("Nah, not anymore, he is on shift at the farm")  # "not anymore" answers "Does he still…?"
+    assert not is_negated("Not really, I am a cat")
+    assert is_negated("I am not really a cat")
+    assert is_negated("He is not, as far as I know, a teacher")
+    assert is_negated("No, not now, and I do not have a cat")
+
+
 def test_earlier_statements_are_the_reference_when_there_is_no_fact():
     ledger = ClaimLedger({"age": "34"}, "dentist", "Mara Silva")
     earlier = [(2, "My sister Ana lives in Porto.", "Any family?")]

@@ -401,3 +401,19 @@ def test_the_scorer_reads_the_question_s_pronoun_against_the_reply_before_it():
     result = scorer.score(history, reply, 3)
     assert result.factual >= 0.5
     assert any("László is in Szeged, not Debrecen" in e.message for e in result.evidence_for("factual"))
+
+
+@pytest.mark.parametrize(
+    ("reply", "slip"),
+    [
+        ("Nah, not anymore, he's on shift at the mussel farm now, home by four most days.", True),  # a fisherman, by the facts
+        ("He works nights at the hospital these days.", True),
+        ("Yeah, he's on shift at the boats most days.", False),
+        ("He took me to the mussel farm on Sunday, lovely day out.", False),  # a visit, not his work
+        ("He never works at the farm, thank God.", False),
+        ("Not anymore. He hates the hospital.", False),
+    ],
+)
+def test_a_workplace_gives_away_a_job(reply, slip):
+    ledger = ClaimLedger({"partner": "Sione, a cray fisherman on the boats out of Halfmoon Bay"}, "", "Aroha Tipene")
+    assert (score(ledger, reply, "Does Sione go out on the boat every day?")[0] >= 0.5) is slip

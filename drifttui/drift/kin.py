@@ -189,6 +189,8 @@ def _compatible(said: str, occupations: tuple[str, ...]) -> bool:
 
 _OCC_ALT = "|".join(sorted((re.escape(o) for o in OCCUPATIONS if o not in AMBIGUOUS_OCCUPATIONS), key=len, reverse=True))
 _SCHOOL_YEARS = r"(?:ones|twos|threes|fours|fives|sixes|sevens|eights|nines|tens|\d{1,2}s)"
+_AT_WORK = r"\b(?:(?:works?|working|worked|(?:on|doing) (?:a |the |her |his )?(?:night |day |early |late |double )?shifts?|off|back|home|finishes|finished|starts?|started|leaves|left|is|was)\s+(?:\w+\s+){0,2}?(?:at|in|from|for|on|to)\s+(?:the|a|an|her|his)\s+(?:big\s+|local\s+|new\s+|old\s+)?(?:"
+"""Someone at their place of work: "on shift at the mussel farm", "works nights at the hospital", "off from the bakery"."""
 DOMAIN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
         re.compile(
@@ -204,6 +206,19 @@ DOMAIN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (re.compile(r"\bshifts? (?:at|in|on) the (?:hospital|ward|clinic|surgery)\b", re.I), ("nurse", "doctor", "paramedic", "surgeon", "midwife", "porter", "receptionist", "cleaner", "pharmacist")),
     (re.compile(r"\bshifts? (?:at|in|on|down) the (?:mine|pit|colliery)\b", re.I), ("miner", "engineer", "electrician")),
     (re.compile(r"\b(?:her|his) (?:restaurant|bistro|café|cafe)\b", re.I), ("chef", "cook", "waiter", "manager", "baker")),
+    *(
+        (re.compile(_AT_WORK + place + r"))\b", re.I), fits)
+        for place, fits in (
+            (r"bakery|bakehouse", ("baker", "pastry chef", "confectioner", "cook")),
+            (r"fire (?:department|station|brigade|hall)", ("firefighter",)),
+            (r"(?:mussel |dairy |fish |sheep |cattle )?farm", ("farmer", "farmhand", "shepherd", "dairyman")),
+            (r"hospital|infirmary|clinic|surgery", ("nurse", "doctor", "paramedic", "surgeon", "midwife", "porter", "receptionist", "cleaner", "pharmacist", "radiographer", "carer")),
+            (r"(?:hair |beauty )?salon|hairdresser's|barber's", ("hairdresser", "barber", "beautician", "stylist")),
+            (r"garage", ("mechanic",)),
+            (r"uni|university|college", ("student", "lecturer", "professor", "researcher", "tutor")),
+            (r"mine|pit|colliery", ("miner", "engineer", "electrician")),
+        )
+    ),
 )
 """Words that give away someone's job without naming it ("thirty years in front of a classroom"), and the jobs they fit."""
 _UNREAL = re.compile(r"\b(?:wants?|wanted|hopes?|hoped|plans?|planned|dreams?|dreamed|dreamt|thinking of|trained|training|studying|before|until|instead|rather than|like a|as if)\b", re.I)

@@ -170,6 +170,9 @@ CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "--", "-", "\u2014", "\
 """Punctuation tokens that end a clause (and so the reach of a bare negator before them)."""
 
 
+_ANSWERING_NOT = re.compile(r"(?:^|(?<=[.!?,;:]))\s*(?:(?:no|nah|nope)\s*,?\s*)?not\s+(?:any ?more|really|now|lately|these days|yet|at the moment|always|every day|much)\s*[,.;!—–-]", re.I)
+
+
 def is_negated(clause_prefix: str) -> bool:
     """True if the last word of ``clause_prefix`` is inside a negation's scope.
 
@@ -177,6 +180,8 @@ def is_negated(clause_prefix: str) -> bool:
     hangs on (``"I do not have a cat"`` → the ``cat`` is negated). Scope ends at
     clause punctuation, as nltk marks it; plain ``no`` before a noun counts too.
     """
+    # "Not anymore, he's on shift at the farm": a short answering negation before a comma negates the question, not what follows
+    clause_prefix = _ANSWERING_NOT.sub(" ", clause_prefix)
     tokens = tokenize(clause_prefix)
     # "No, I was born in Duluth": an answering "no" (followed by punctuation) negates the question, not the clause
     tokens = [t for i, t in enumerate(tokens) if not (t.lower() in ("no", "nah", "nope") and i + 1 < len(tokens) and tokens[i + 1] in CLAUSE_BREAKS)]
