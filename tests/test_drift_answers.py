@@ -137,6 +137,40 @@ def test_spans_of_years_against_the_facts(facts, question, reply, contradicts):
     assert (score(facts, reply, question) >= 0.5) is contradicts
 
 
+@pytest.mark.parametrize(
+    ("facts", "question", "reply", "contradicts"),
+    [
+        # an age dated by a feast; the old way of counting with "an'"
+        ({"age": "44"}, "How old are you?", "Cheek! Fifty-one last Whitsun, and I've earned every grey hair.", True),
+        ({"age": "44"}, "How old are you?", "Forty-four last Whitsun.", False),
+        ({"age": "19"}, "How old are you both?", "Albert's twenty-four an' I'm two-an'-twenty.", True),
+        ({"age": "22"}, "How old are you both?", "Albert's twenty-four an' I'm two-an'-twenty.", False),
+        # courting is not married; "been wed" is
+        ({"partner": "walking out (courting, not married) with Albert, 24"}, "When are you getting married?", "Married? We've been wed two year come Michaelmas, love!", True),
+        ({"partner": "walking out (courting, not married) with Albert, 24"}, "When are you getting married?", "Married? Not till he's a tackler proper.", False),
+        # one of a kind, an only child for life, children counted in passing, a bare count of siblings
+        ({"children": "two sons: Timur (38) and Bekzod (33)"}, "Do you cook when Bekzod comes over?", "Of course. He is my only son, I have nobody else to feed.", True),
+        ({"children": "one son, Bekzod (33)"}, "Do you cook when Bekzod comes over?", "Of course. He is my only son, I have nobody else to feed.", False),
+        ({"siblings": "one younger brother, Yerlan"}, "Do you go back there?", "Rarely. I was the only child, and my parents are in the cemetery.", True),
+        ({"siblings": "none"}, "Do you go back there?", "Rarely. I was the only child, and my parents are in the cemetery.", False),
+        ({"children": "two sons: Arjun (14) and Rohan (10)"}, "Do you have a dog?", "No dog. With three boys in the house, who has time?", True),
+        ({"children": "three sons"}, "Do you have a dog?", "No dog. With three boys in the house, who has time?", False),
+        ({"siblings": "two older sisters: Marites and Grace"}, "do you have siblings?", "yup, just one, my ate marites.", True),
+        ({"siblings": "two older sisters: Marites and Grace"}, "do you have siblings?", "yup, just the two, both older.", False),
+        # a span the facts give as a year; a count of any unit; someone else's count
+        ({"partner": "husband Idris; married summer 1905", "year": "1926"}, "How long have you been married now?", "Twenty-five years come October.", True),
+        ({"partner": "husband Idris; married summer 1905", "year": "1926"}, "How long have you been married now?", "Twenty-one years come October.", False),
+        ({"partner": "husband Idris; married summer 1905", "year": "1926"}, "How long have you lived here?", "Twenty-five years come October.", False),
+        ({"job": "cotton weaver; minds four looms at Bankside Mill"}, "Does he fine you?", "Him knowin' full well I've six looms to mind!", True),
+        ({"job": "cotton weaver; minds four looms at Bankside Mill"}, "Does he fine you?", "Him knowin' full well I've four looms to mind!", False),
+        ({"hives": "22"}, "How did you start?", "My husband's father kept three hives, and they sat in our shed for years.", False),
+        ({"hives": "22"}, "How many hives now?", "I keep three hives now, that's all.", True),
+    ],
+)
+def test_more_answer_forms(facts, question, reply, contradicts):
+    assert (score(facts, reply, question) >= 0.5) is contradicts
+
+
 def test_counted_details_of_the_backstory():
     story = "Taught maths at Hillside School for thirty years before retiring to the coast."
     assert score({}, "After twelve years at the school I'd had enough of maths.", backstory=story) >= 0.5

@@ -417,3 +417,18 @@ def test_the_scorer_reads_the_question_s_pronoun_against_the_reply_before_it():
 def test_a_workplace_gives_away_a_job(reply, slip):
     ledger = ClaimLedger({"partner": "Sione, a cray fisherman on the boats out of Halfmoon Bay"}, "", "Aroha Tipene")
     assert (score(ledger, reply, "Does Sione go out on the boat every day?")[0] >= 0.5) is slip
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "slip"),
+    [
+        ("six na! grabe time flies.", "How old is Althea now?", True),
+        ("Six.", "How old is Althea now?", True),
+        ("Four! Time flies.", "How old is Althea now?", False),
+        ("Oh, nearly five.", "How old is Althea now?", False),
+        ("Six. Small class.", "How many kids in Althea's class?", False),  # not asked how old
+    ],
+)
+def test_a_bare_number_answering_how_old_a_named_person_is(reply, question, slip):
+    ledger = ClaimLedger({"children": "one daughter, Althea, 4, in daycare"}, "", "Rommel Bautista")
+    assert (score(ledger, reply, question)[0] >= 0.5) is slip

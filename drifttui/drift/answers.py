@@ -75,8 +75,10 @@ BACK_TO = re.compile(r"\b(?:back|home) (?:up |down |over )?to\s+$", re.I)
 THIRD_PERSON = re.compile(r"\b(?:he|she|they|his|her|their|it)\b|\b[A-Z][a-z]+(?:'s| is| was| lives| works)\b")
 NEAR_CUE = re.compile(r"\b(?:outside|near|nearby|just out of|out of|north of|south of|east of|west of|close to|by|round|around|up from|down from)\s+$", re.I)
 AWAY_CUE = re.compile(r"\b(?:to|visit|visited|visiting|trip|holiday|vacation|been to|went to|go to|going to|drive to|drove to|across|through|via|toward|towards|over|into|past|route|road|highway|haul|hauled|hauling)\s+(?:the\s+)?$", re.I)
+_FEASTS = r"christmas|easter|\w+mas\b|whitsun(?:tide)?|lady day|hogmanay|new year|harvest|midsummer|hanukkah|diwali|eid|ramadan|passover|lent|advent|candlemas"
+"""Feasts that date a birthday: "seventy-four come Christmas", "fifty-one last Whitsun"."""
 DURATION_AFTER = re.compile(r"^\s*(?:years?|yrs?)\s+(?:on|of|in|at|as|with|behind|driving|working|teaching|married|together|since|ago|back|now|running|doing|making|playing)\b|^\s*(?:miles?|kids?|children|books?|times?|percent|%|dollars?|pounds?|quid|bucks|minutes?|hours?|days?|weeks?|months?|feet|foot|km|degrees?|people|sheep|ewes|head|of|o'clock|am|pm|a\.m|p\.m)\b", re.I)
-AGE_AFTER = re.compile(rf"^\s*(?:years? (?:old|young|of age)|yrs? old|y/?o|and (?:counting|change)|,|\.|!|;|$|come (?:{MONTHS}|spring|summer|autumn|fall|winter|christmas|easter|next|\w+mas\b|whitsun|lady day)|this (?:year|spring|summer|autumn|fall|winter|month)|next (?:year|month|week|birthday|spring|summer|autumn|fall|winter)|in (?:{MONTHS})|on (?:{MONTHS}|the)|soon|now|going on|last (?:{MONTHS}|month|week|spring|summer|autumn|fall|winter)|(?:—|–|-)\s)", re.I)
+AGE_AFTER = re.compile(rf"^\s*(?:years? (?:old|young|of age)|yrs? old|y/?o|and (?:counting|change)|,|\.|!|;|$|come (?:{MONTHS}|spring|summer|autumn|fall|winter|next|{_FEASTS})|this (?:year|spring|summer|autumn|fall|winter|month)|next (?:year|month|week|birthday|spring|summer|autumn|fall|winter)|in (?:{MONTHS})|on (?:{MONTHS}|the)|soon|now|going on|last (?:{MONTHS}|month|week|spring|summer|autumn|fall|winter|birthday|{_FEASTS})|(?:—|–|-)\s)", re.I)
 AGE_BEFORE = re.compile(r"(?:^|\b(?:I am|I'm|am|turned|turning|be|will be|just|only|nearly|almost|about|around|roughly|pushing|barely|over|past|under|coming up on|age|aged|a ripe|a young|a spry|well|oh|um|uh|me|we are|both))\W*$", re.I)
 TURNING_AFTER = re.compile(rf"^\s*(?:come|this|next|in (?:{MONTHS})|soon|on (?:{MONTHS}|the))", re.I)
 APPROX = re.compile(r"\b(?:nearly|almost|pushing|coming up on|going on)\s*$", re.I)
@@ -93,7 +95,8 @@ AGE_UNIT_AFTER = re.compile(r"\s*(?:old|young|of age)\b", re.I)
 """After "N years": an age ("22 years old"), not a counted detail."""
 TIME_WORDS = frozenset("ago back now since last later old year month week day time long first still".split())
 
-COUNTED_UNITS = re.compile(r"(?P<n>\d{1,4})(?:\s+|-)(?P<unit>seats?|tables?|rooms?|beds?|staff|employees|chairs?|stools?|years|year|books|titles|novels|albums|kids|children|sheep|ewes|cows|horses|acres|miles|trucks|rigs|boats|restaurants|shops|stores|seasons|marathons|medals|languages|tattoos|patients|students|cases|films|records|songs|games|wins|titles)\b", re.I)
+_NOT_UNITS = r"(?:and|or|of|to|in|on|at|the|a|an|for|by|times?|percent|per|more|less|other|odd|or so|ish|minutes?|hours?|days?|weeks?|months?|o'clock|am|pm|old|thousand|hundred|million|dozen|score|euros?|dollars?|pounds?|quid|bucks|pence|cents?|kilos?|kg|grams?|degrees?|feet|foot|inches|metres?|meters?|km|miles?|yards?|percent|sec|seconds?|people|folk|others|ones?|more)\b"
+COUNTED_UNITS = re.compile(r"(?P<n>\d{1,4})(?:\s+|-)(?P<unit>(?!" + _NOT_UNITS + r")[a-z]{3,}|seats?|tables?|rooms?|beds?|staff|employees|chairs?|stools?|years|year|books|titles|novels|albums|kids|children|sheep|ewes|cows|horses|acres|miles|trucks|rigs|boats|restaurants|shops|stores|seasons|marathons|medals|languages|tattoos|patients|students|cases|films|records|songs|games|wins|titles)\b", re.I)
 
 _BACKSTORY_BEING = re.compile(
     r"(?P<name>(?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+)?)(?:['’]s)?(?: (?:series|books?|stories|story|tales?|comics?|character|mascot))?(?:,)? (?:about|is|was|the|, the|, a|named|called)? ?(?:a|an) (?:[\w'’-]+ ){0,2}?(?P<species>"
@@ -253,7 +256,7 @@ def standard_possessives(sentence: str) -> str:
 def _drop_unreal(sentence: str) -> str:
     """The sentence with its hypothetical and reported parts blanked ("…, I was certain I'd be a vet")."""
     sentence = re.sub(r"\b(\w+)['’]d (had|been|got|gone|done|seen|never|already|just|lived|known)\b", r"\1 had \2", sentence)
-    parts = re.split(r"([,;:()])", sentence)
+    parts = re.split(r"([,;:()—–]|\s-\s)", sentence)  # a dash ends a part too: "22 years I'm driving — they see … and they think, …"
     return "".join(" " if i % 2 == 0 and (HYPOTHETICAL.search(expand_contractions(p)) or REPORTED.search(p)) else p for i, p in enumerate(parts))
 
 
@@ -329,14 +332,14 @@ def _explicit_age(e: str, quote: str, out: _Out) -> None:
 
 # ------------------------------------------------------------- partner
 MARRIED_CUE = re.compile(
-    r"\b(?:our|my) (?:\w+ )?wedding anniversary\b|\b(?:we|I) (?:have|'ve) been married\b"
+    r"\b(?:our|my) (?:\w+ )?wedding anniversary\b|\b(?:we|I) (?:have|'ve) been (?:married|wed)\b"
     r"|\b(?:we are|we're) (?:still |happily )?married\b|\bmarried (?:for )?\d+ years now\b"
     r"|\b(?:we|I) (?:finally )?got (?:hitched|married|wed)\b|\b(?:we|I) tied the knot\b",
     re.I,
 )
 
 
-MARRIED_YEARS = re.compile(r"\b\d+ years (?:married|wed)\b", re.I)
+MARRIED_YEARS = re.compile(r"\b\d+ years? (?:married|wed)\b", re.I)
 """"Twelve years married": married now, unless the reply mourns ("Passed four years ago. Forty-one years married")."""
 
 
@@ -656,10 +659,19 @@ MY_COUNT_SIB = re.compile(rf"\b(?:my|our) {_COUNT} (?:(?:little|big|older|younge
 N_OF_THEM = re.compile(rf"^\W*(?:\w+[,!.]\s+){{0,2}}(?:(?:all|the) {_COUNT}|(?:the )?(?P<both>both)) of (?:them|'em)\b", re.I)
 """A count that opens an answer about one's children ("All three of them come home")."""
 MY_N_ANSWER = re.compile(rf"^\W*(?:\w+[,!.]?\s+){{0,2}}?(?:my|our|the) {_COUNT}(?=\s*[,.;!?—–-]|\s+(?:they|are|have|both|all)\b)", re.I)
+SIB_N_ANSWER = re.compile(r"^\W*(?:(?:yes|yeah|yup|yep|aye|ja|oh|ah|well|haha\w*|hm+)[,!.]?\s+){0,3}(?:just|only)\s+(?:the\s+)?(?P<count>one|two|three|four|five|six|1|2|3|4|5|6)(?=\s*[,.;!—–-]|\s*$)", re.I)
+"""A count that opens an answer about one's brothers and sisters: "yup, just one, my ate marites"."""
 N_KIN_I = re.compile(rf"\b{_COUNT} (?P<kin>{_CHILD_KIN}) (?:I|we) (?:made|had|raised|have|brought up)\b", re.I)
 
 
-def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first: bool = False) -> None:
+def _family(e: str, quote: str, out: _Out, asked: set[str] | None = None, first: bool = False, question: str = "") -> None:
+    if first and asked and "siblings" in asked and "children" not in asked:
+        m = SIB_N_ANSWER.match(e)
+        if m and count_of(m.group("count")) is not None:
+            n = count_of(m.group("count"))
+            kinds = {KIN_SIBLING[w.lower()] for w in re.findall(r"\b(?:brothers?|sisters?|siblings?)\b", question, re.I)}
+            kind = kinds.pop() if len(kinds) == 1 else "sibling"  # "How many brothers?": a count of brothers
+            out.add("siblings", f"{n} {kind}", quote, False, kind=kind, name=None, count=n, strength=0.75)
     if first and asked and "children" in asked:
         m = MY_N_ANSWER.match(e) or N_KIN_I.search(e)
         if m and count_of(m.group("count")) is not None:
@@ -786,13 +798,26 @@ def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", 
 
 
 # -------------------------------------------------------- backstory counts
+_SOMEONE_ELSES = re.compile(
+    r"(?:\b[\w-]+['’]s\s+(?:father|mother|dad|mum|mam|brother|sister|son|daughter|husband|wife|uncle|aunt|auntie|grand\w+|friend|neighbou?r|boss|family)"
+    r"|\b(?:he|she|they)|\bmy\s+(?:father|mother|dad|mum|mam|brother|sister|son|daughter|husband|wife|uncle|aunt|grand\w+|friend|neighbou?r|boss))"
+    r"\s+(?:\w+\s+)?(?:kept|keeps|had|has|have|owned|owns|ran|runs|bred|raised)\s+(?:\w+\s+)?$",
+    re.I,
+)
+
+
+def _someone_elses(before: str) -> bool:
+    """Is a count after ``before`` someone else's ("My husband's father kept three hives")?"""
+    return bool(_SOMEONE_ELSES.search(re.split(r"[,;:—–]", before)[-1]))
+
+
 def _key_counts(e: str, quote: str, out: _Out, anchors: Anchors) -> None:
     """"my three apprentices" of ``apprentices = "exactly one: Fritz"``; "all four grandchildren" of three."""
     for key, (n, source) in anchors.key_counts.items():
         for m in re.finditer(rf"\b(?:(?:my|our|the|all|both|those|these)\s+)?(?P<n>\d{{1,3}})\s+(?:(?:little|young|lovely|grand|wee|great|big|grown)\s+)?{re.escape(key)}\b", e, re.I):
             said = int(m.group("n"))
             before = e[: m.start()]
-            if said == n or re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|some|like|other|another|of the)\s*$", before, re.I) or is_negated(before + " x"):
+            if said == n or re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|some|like|other|another|of the)\s*$", before, re.I) or is_negated(before + " x") or _someone_elses(before):
                 continue
             out.add("other:keycount", f"{said} {key}", quote, False, n=said, unit=key, expected=n, source=source, what=f"the facts say {n} {key}, not {said}", strength=0.8)
             return
@@ -816,7 +841,7 @@ def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> N
         if AGE_UNIT_AFTER.match(e[m.end() :]):
             continue  # "twenty-two years old": an age, not a count
         context = (_stems(_clause_at(e, m.start())) | _stems(question)) - {_stem(m.group("unit").lower()), m.group("n")}
-        if re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|roughly|some|like)\s*$", e[: m.start()], re.I):
+        if re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|roughly|some|like)\s*$", e[: m.start()], re.I) or _someone_elses(e[: m.start()]):
             continue
         for fn, funit, fcontext, source in anchors.counts:
             if funit != unit or fn == n:
@@ -879,7 +904,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _pets(sentence, e, sentence, out, anchors, about_pet if index < 3 or named_in_question else None)
         _beings(sentence, e, sentence, out, anchors, question if first else "")
         _owned_counts(e, sentence, out)
-        _family(e, sentence, out, asked, first)
+        _family(e, sentence, out, asked, first, question)
         _likes(e, sentence, out, anchors, question, kept < 3, opening=kept == 1)
         _counts(e, sentence, out, anchors, question if first else "")
         _key_counts(e, sentence, out, anchors)

@@ -30,7 +30,9 @@ from drifttui.drift.patterns import (
     DESCRIBES_RE,
     FIGURE_RE,
     NP_STOP,
+    ONLY_ONE_RE,
     CHILD_COUNT_RE,
+    CHILD_HOUSE_RE,
     CHILD_MY_RE,
     CITY_PATTERNS,
     DECADES,
@@ -301,11 +303,21 @@ def extract_claims(text: str, turn: int | None = None, question: str | None = No
     return _dedupe(ctx.claims)
 
 
+_RHETORICAL = re.compile(r"^(?P<head>[^?]{12,}?),\s+(?:and\s+)?(?:who|what|how|why|where|when)\b[^,]*\?+\W*$", re.I)
+"""A statement closed by a rhetorical question: "With three boys in the house, who has time?" states the head."""
+
+
 def _merge_echoes(sents: list[str]) -> list[str]:
-    """"Olive? She's a retriever." → one sentence: an echoed one-word question belongs to the answer."""
+    """"Olive? She's a retriever." → one sentence: an echoed one-word question belongs to the answer.
+
+    A rhetorical question's statement part is kept as a sentence of its own (:data:`_RHETORICAL`).
+    """
     out: list[str] = []
     carry = ""
     for s in sents:
+        rhetorical = _RHETORICAL.match(s.strip())
+        if rhetorical and not re.match(r"\W*(?:do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|who|what|how|why|where|when|which)\b", s, re.I):
+            s = rhetorical.group("head") + "."
         if re.fullmatch(r"\W*[\w'’-]+\?+\W*", s):
             carry += s + " "
             continue
@@ -539,6 +551,15 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         if negated:
             n = 0
         ctx.add_at(m, "children", f"{n} {kin}", quote, False, kind=kin, name=None, count=n)
+    for m in CHILD_HOUSE_RE.finditer(e):
+        kin = KIN_CHILD.get(m.group("kin").lower(), "child")
+        ctx.add_at(m, "children", f"{count_of(m.group('count'))} {kin}", quote, False, kind=kin, name=None, count=count_of(m.group("count")))
+    for m in ONLY_ONE_RE.finditer(e):
+        word = m.group("kin").lower()
+        slot, kin = ("siblings", KIN_SIBLING[word]) if word in KIN_SIBLING else ("children", KIN_CHILD.get(word, "child"))
+        if word in ("boy", "girl") and not re.search(r"\b(?:son|daughter|child|kid|children|kids|boys|girls)\b", ctx.question, re.I):
+            continue  # "my only girl" is as often a partner or a pet, unless the user asked about children
+        ctx.add_at(m, slot, f"1 {kin}", quote, is_negated(e[: m.end()]), kind=kin, name=None, count=1)
     for m in NO_CHILD_RE.finditer(e):
         if re.search(r"\b(?:we|you|they|he|she)\b", e[: m.start()], re.I) and not re.search(r"\bI\b", e[: m.start()]):
             continue
@@ -558,10 +579,11 @@ def _family(e: str, quote: str, ctx: _Ctx) -> None:
         ctx.add_at(m, "siblings", f"{n} {kin}", quote, False, kind=kin, name=None, count=n)
     for m in ONLY_CHILD_RE.finditer(e):
         text = m.group(0)
-        negated = text.lower().startswith("i am") and is_negated(text)
+        negated = text.lower().startswith(("i am", "i was")) and is_negated(text)
         if text.lower().startswith("no ") and not re.search(r"\bI\b|^\W*no ", e[: m.start() + 1], re.I):
             continue
-        ctx.add_at(m, "siblings", "0", quote, negated, kind="sibling", name=None, count=0)
+        at = None if text.lower().startswith("i was") else m.start()  # "I was an only child": true for life, not a past state
+        ctx.add("siblings", "0", quote, negated, at=at, kind="sibling", name=None, count=0)
     for m in PARTNER_MY_RE.finditer(e):
         if (m.group("mod") or "").strip().lower() == "future":
             continue

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from drifttui.drift.kin import FEMALE, MALE, Kin
@@ -232,6 +233,34 @@ def events_from(facts: Mapping[str, str], backstory: str, kin: Mapping[str, Kin]
             if year.group("full"):
                 out.append(Event(kind, who, int(year.group("full")), place, sentence if key == "backstory" else str(facts[key]), key))
     return out
+
+
+def present_year(facts: Mapping[str, str], backstory: str = "", today: int | None = None) -> int | None:
+    """The year the persona lives in: a ``year`` (or ``era``, ``date``) fact, a year the city fact is set in
+    ("Bolton, in 1893"), else this year if the facts or backstory name a year of the last 25; None when unknown."""
+    for key in ("year", "era", "date", "current_year", "present"):
+        m = re.search(r"\b(1[5-9]\d\d|20[0-4]\d)\b", str(facts.get(key, "")))
+        if m:
+            return int(m.group(1))
+    m = re.search(r"\bin (1[5-9]\d\d|20[0-4]\d)\b", str(facts.get("city", "")))
+    if m:
+        return int(m.group(1))
+    today = today or date.today().year
+    years = [int(y) for y in re.findall(r"\b(1[5-9]\d\d|20[0-4]\d)\b", " ".join([backstory or "", *map(str, facts.values())]))]
+    return today if years and max(years) >= today - 25 and max(years) <= today else None
+
+
+MARRIAGE_WORDS = frozenset({"marri", "marriage", "wed", "wedd", "anniversary"})
+"""Stems (:func:`drifttui.drift.answers._stems`) of the words that make "N years" a marriage's length."""
+
+
+def marriage_spans(events: Iterable[Event], present: int | None) -> list[tuple[int, str, frozenset[str], str]]:
+    """How long the persona has been married, from the year the facts date the wedding and :func:`present_year`:
+    counted details ``(years, "year", context stems, source)`` for "Twenty-five years come October" answering
+    "How long have you been married?" (the ledger's counted details, :func:`drifttui.drift.answers._counts`)."""
+    if present is None:
+        return []
+    return [(present - e.year, "year", MARRIAGE_WORDS, e.source) for e in events if e.kind == "marriage" and e.who == SELF and 0 < present - e.year < 90]
 
 
 def _key_sentence(key: str, year: str) -> str:

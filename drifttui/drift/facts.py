@@ -179,7 +179,7 @@ def _family_in(text: str, kin_map: Mapping[str, str], none: bool) -> dict[str, A
 
 
 def _partner_in(text: str, none: bool) -> dict[str, Any]:
-    low = text.lower()
+    low = re.sub(r"\b(?:not|never|not yet|nor)\s+(?:\w+\s+)?(?:married|engaged|divorced|wed)\b", " ", text.lower())  # "courting, not married"
     status = None
     for word, st in PARTNER_STATUS.items():
         if re.search(rf"\b{word}\b", low):

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from drifttui.drift.answers import GENERIC_KINDS, anchors_from_facts
 from drifttui.drift.breeds import breeds_in, same_breed
 from drifttui.drift.claims import Claim, extract_claims
-from drifttui.drift.dates import events_from
+from drifttui.drift.dates import events_from, marriage_spans, present_year
 from drifttui.drift.facts import claims_from_facts
 from drifttui.drift.patterns import JOB_DOMAINS, JOB_WORDS
 from drifttui.drift.lexicon import OCCUPATION_GROUPS, STATUS_CONFLICTS
@@ -149,6 +149,7 @@ class ClaimLedger:
         self.fact_slots = {c.slot for c in self.facts}
         self.anchors = anchors_from_facts(self.facts, backstory)
         self.anchors.events = events_from(facts, backstory, self.anchors.kin, name)
+        self.anchors.counts.extend(marriage_spans(self.anchors.events, present_year(facts, backstory)))
 
     def extract(self, text: str, turn: int | None = None, question: str | None = None, before: str | None = None) -> list[Claim]:
         """The claims of a reply, read with this persona's anchors (:func:`~drifttui.drift.claims.extract_claims`)."""

@@ -291,6 +291,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before
             add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, fact=current.slot, what=what, strength=0.7)
     _sibling_order(text, kin, add)
     _child_order(text, kin, add)
+    asked_age = bool(re.search(r"\bhow old\b|\bwhat age\b", question or "", re.I))
     lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
     for sentence in sentences(fold_quotes(text)):
@@ -312,7 +313,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before
         refers = bool(re.search(subject, e)) or (index == 1 and not _PERSON_REF.search(e.split(",")[0]))
         if not refers and _PERSON_REF.search(e):
             continue
-        report(current, sentence, _attributes(e, current, subject, index == 1))
+        report(current, sentence, _attributes(e, current, subject, index == 1, asked_age))
 
 
 _MY_SIBLING = re.compile(r"\bmy\s+(?P<order>big|older|elder|oldest|eldest|little|younger|baby|youngest|kid)\s+(?P<kind>brother|sister)s?\b", re.I)
@@ -429,8 +430,11 @@ def _loose_occupations(e: str, subject: str, first: bool) -> list[str]:
     return found
 
 
-def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, str, str]]:
-    """``(kind, what was said, what the facts say)`` for each thing ``e`` says of ``kin`` against the facts."""
+def _attributes(e: str, kin: Kin, subject: str, first: bool, asked_age: bool = False) -> list[tuple[str, str, str]]:
+    """``(kind, what was said, what the facts say)`` for each thing ``e`` says of ``kin`` against the facts.
+
+    ``first``: ``e`` is the answer's first statement; ``asked_age``: the user asked how old they are (a bare "Six." answers it).
+    """
     out: list[tuple[str, str, str]] = []
     if kin.occupations:
         said = []
@@ -457,7 +461,10 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool) -> list[tuple[str, 
             out.append(("age", str(n), f"{kin.name} is {kin.age}, not {n}"))
             break
         else:
-            for m in re.finditer(r"(?:^|[—–,:;]\s*)(?P<n>\d{1,2})\s+(?:already|now|this year|last month|next month|years old)\b", e):
+            answer = re.match(r"\W*(?:(?:oh|ah|well|aye|ja|yes|yeah|she is|he is|about|nearly|almost|just|only)\W+){0,2}(?P<n>\d{1,2})(?:\s+(?:na|already|now|ja|lah|years? old|this year))?\W*$", e, re.I) if asked_age and first else None
+            if answer and abs(int(answer.group("n")) - kin.age) >= 2:  # "Six." / "six na!" answering "How old is Althea now?"
+                out.append(("age", answer.group("n"), f"{kin.name} is {kin.age}, not {answer.group('n')}"))
+            for m in [] if answer else re.finditer(r"(?:^|[—–,:;]\s*)(?P<n>\d{1,2})\s+(?:already|now|this year|last month|next month|years old)\b", e):
                 n = int(m.group("n"))
                 if abs(n - kin.age) >= 2 and _about_subject(e, m.start(), subject, kin, first) and not _unreal(e[: m.start("n")]):
                     out.append(("age", str(n), f"{kin.name} is {kin.age}, not {n}"))

@@ -158,6 +158,7 @@ KIN_PARTNER = {"husband": "husband", "wife": "wife", "partner": "partner", "boyf
 PARTNER_STATUS = {
     "single": "single", "unmarried": "single", "married": "married", "divorced": "divorced", "separated": "divorced",
     "widow": "widowed", "widower": "widowed", "widowed": "widowed", "engaged": "engaged", "dating": "dating",
+    "courting": "dating", "walking out": "dating", "going steady": "dating", "seeing each other": "dating",
 }  # fmt: skip
 """Relationship words → status. Statuses that cannot hold at once are checked in :data:`STATUS_CONFLICTS`."""
 
@@ -165,7 +166,7 @@ STATUS_CONFLICTS = frozenset(
     {
         frozenset({"single", "married"}), frozenset({"single", "engaged"}), frozenset({"divorced", "married"}),
         frozenset({"widowed", "married"}), frozenset({"widowed", "divorced"}), frozenset({"single", "dating"}),
-        frozenset({"engaged", "married"}),
+        frozenset({"engaged", "married"}), frozenset({"dating", "married"}),
     }
 )  # fmt: skip
 

@@ -143,10 +143,14 @@ COUNT = r"(?P<count>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2
 FAMILY_ADJ = r"(?:(?:little|younger|older|big|baby|eldest|oldest|youngest|elder|twin|only|grown|teenage|lovely|wee|late|step|half|kid)[\s-]+){0,2}"
 CHILD_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bbe )\b(?:my|our) {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?!-in-law)(?:,? {PNAME})?", re.I)
 CHILD_COUNT_RE = re.compile(rf"\b(?:I|we) {ADV}(?:have|have got|got|had|raised)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_CHILD_ALT})\b(?![-\s]in[-\s]law)", re.I)
+CHILD_HOUSE_RE = re.compile(rf"\bwith {COUNT} (?:little |young |small |teenage )?(?P<kin>kids|children|boys|girls|sons|daughters) (?:in the house|at home|under (?:my|our) feet|to (?:feed|raise|clothe))\b", re.I)
+"""Children counted in passing: "With three boys in the house, who has time?"."""
+ONLY_ONE_RE = re.compile(r"\b(?:my|our) only (?P<kin>son|daughter|child|kid|boy|girl|brother|sister)\b(?![-\s]in[-\s]law)", re.I)
+"""One of a kind: "He is my only son", "my only sister"."""
 NO_CHILD_RE = re.compile(r"\b(?:(?:I|we) (?:do not|did not|never) (?:have|had)(?: any)? (?:kids|children)(?!\s+(?:until|till)\b)|no (?:kids|children)|never (?:had|wanted|have had) (?:any )?(?:kids|children)|childless|child-free|childfree)\b", re.I)
 SIB_MY_RE = re.compile(rf"(?<!\bwas )(?<!\bwere )(?<!\bare )(?<!\bis )(?<!\bbe )\bmy {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?![-\s]in[-\s]law)(?:,? {PNAME})?", re.I)
 SIB_COUNT_RE = re.compile(rf"\bI {ADV}(?:have|have got|got|had|grew up with)\s+{COUNT} {FAMILY_ADJ}(?P<kin>{KIN_SIB_ALT})\b(?![-\s]in[-\s]law)", re.I)
-ONLY_CHILD_RE = re.compile(rf"\bI am {ADV}(?:an |the )?only child\b|^\W*(?:an |the )?only child\b|\bno (?:brothers|sisters|siblings)\b", re.I)
+ONLY_CHILD_RE = re.compile(rf"\bI (?:am|was) {ADV}(?:an |the )?only child\b|^\W*(?:an |the )?only child\b|\bno (?:brothers|sisters|siblings)\b", re.I)
 PARTNER_MY_RE = re.compile(rf"\bmy (?P<mod>late |ex-?|former |dear |lovely |beloved |darling |future )?(?P<kin>{KIN_PARTNER_ALT})\b(?:,? {PNAME})?", re.I)
 STATUS_RE = re.compile(
     rf"\bI am {ADV}(?:happily |recently |newly |very )?(?P<status>single|unmarried|married|divorced|separated|widowed|engaged|a widow|a widower)\b(?! to (?:the|my|this|his|her) (?:job|work|practice|craft|sea|farm|kitchen|university|church|game))",

@@ -30,10 +30,10 @@ _NUMBER_RUN = re.compile(
     re.IGNORECASE,
 )
 
-_ARCHAIC = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine)[\s-]and[\s-](twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b", re.I)
-""""seven-and-forty" (47): the old way of saying a number."""
+_ARCHAIC = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine)[\s-](?:and|an['’]?|['’]n['’]?)[\s-](twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b", re.I)
+""""seven-and-forty" (47), "two-an'-twenty" (22): the old way of saying a number."""
 
-_SCORE = re.compile(r"\b(two|three|four)[\s-]?score(?:[\s-]+(years?[\s-]+)?and[\s-]+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?", re.I)
+_SCORE = re.compile(r"\b(two|three|four)[\s-]?score(?:[\s-]+(years?[\s-]+)?(?:and|an['’]?|['’]n['’]?)[\s-]+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b)?", re.I)
 """"threescore and ten" (70), "fourscore" (80): counting in twenties."""
 
 CONTRACTIONS: tuple[tuple[str, str], ...] = (
