@@ -165,6 +165,14 @@ def test_spans_of_years_against_the_facts(facts, question, reply, contradicts):
         ({"job": "cotton weaver; minds four looms at Bankside Mill"}, "Does he fine you?", "Him knowin' full well I've four looms to mind!", False),
         ({"hives": "22"}, "How did you start?", "My husband's father kept three hives, and they sat in our shed for years.", False),
         ({"hives": "22"}, "How many hives now?", "I keep three hives now, that's all.", True),
+        ({"job": "runs a family guesthouse with seven rooms"}, "Could you fit a wedding at your place?", "Haha, all twelve of my rooms and the roof also!", True),
+        ({"job": "runs a family guesthouse with seven rooms"}, "Could you fit a wedding at your place?", "Haha, all seven of my rooms and the roof also!", False),
+        # a named pet called by another coat; "there" is the place the user named; "the old city" is no place name
+        ({"pet": "Churchkhela ('Churchi'), a fat grey tomcat"}, "Does Churchi sing too?", "Only for cheese. Big orange fool, he sits by the fridge.", True),
+        ({"pet": "Churchkhela ('Churchi'), a fat grey tomcat"}, "Does Churchi sing too?", "Only for cheese. Big grey fool, he sits by the fridge.", False),
+        ({"hometown": "Leeds"}, "Have you ever been to York?", "Been there? I grew up there!", True),
+        ({"hometown": "York"}, "Have you ever been to York?", "Been there? I grew up there!", False),
+        ({"hometown": "Bukhara, Uzbekistan"}, "Where did you grow up?", "I am a Bukhara girl. The old city, a few hours on the train.", False),
     ],
 )
 def test_more_answer_forms(facts, question, reply, contradicts):

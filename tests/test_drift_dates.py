@@ -16,7 +16,7 @@ RETIRED = ({"job": "retired bus driver"}, "He drove the 38 for thirty years and 
 HISTORICAL = ({"partner": "widowed; husband Albert, killed in a boiler explosion at the mill in 1887", "year": "1893"}, "")
 
 
-def _fires(facts: dict[str, str], backstory: str, reply: str, question: str | None = None) -> bool:
+def _fires(facts: dict[str, str], backstory: str, reply: str, question: str | None = "How was he?") -> bool:
     ledger = ClaimLedger(facts, "", "Pat Doe", backstory)
     return factual_score(ledger.conflicts(ledger.extract(reply, 5, question), [])) >= 0.5
 
@@ -57,6 +57,10 @@ def _fires(facts: dict[str, str], backstory: str, reply: str, question: str | No
         (*HISTORICAL, "Albert played cornet right up till he were took in '91.", True),
         (*HISTORICAL, "Albert played cornet right up till he were took in '87.", False),
         (*HISTORICAL, "I bought this a 1891 shawl.", False),
+        # "N years ago", against the year the persona lives in (this year, for a persona of today)
+        ({"partner": "widowed; husband Zurab died in 2009"}, "", "Zurab left us four years ago this March.", True),
+        ({"partner": "widowed; husband Zurab died in 2009"}, "", "Zurab left us seventeen years ago this March.", False),
+        ({"partner": "widowed; husband Zurab died in 1909", "year": "1926"}, "", "Zurab died four years ago.", True),
     ],
 )
 def test_dated_events(facts, backstory, reply, contradicts):

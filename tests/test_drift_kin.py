@@ -432,3 +432,25 @@ def test_a_workplace_gives_away_a_job(reply, slip):
 def test_a_bare_number_answering_how_old_a_named_person_is(reply, question, slip):
     ledger = ClaimLedger({"children": "one daughter, Althea, 4, in daycare"}, "", "Rommel Bautista")
     assert (score(ledger, reply, question)[0] >= 0.5) is slip
+
+
+@pytest.mark.parametrize(
+    ("facts", "question", "reply", "slip"),
+    [
+        # one's own place among siblings
+        ({"siblings": "older sister Dewi, a midwife; younger brother Eko, 15"}, "Do you send money home?", "Every month. I'm the oldest, so it's my job.", True),
+        ({"siblings": "younger brother Eko, 15"}, "Do you send money home?", "Every month. I'm the oldest, so it's my job.", False),
+        ({"siblings": "older sister Dewi, a midwife"}, "Who's in your crew?", "I'm the oldest in the crew, if you can believe it.", False),
+        # teaching gives away a teacher
+        ({"children": "two: Maxime (31), electrician; Élodie (27), nurse at the hospital"}, "Was that you?", "Blame my Élodie. Since she started teaching French she sends me poems.", True),
+        ({"children": "two: Maxime (31), electrician; Élodie (27), French teacher"}, "Was that you?", "Blame my Élodie. Since she started teaching French she sends me poems.", False),
+        # "our Kerry" is Kerry, not someone before her; a sentence opening on someone else is theirs
+        ({"children": "one daughter only, Kerry (44), a physiotherapist in Leeds"}, "What are you looking forward to?", "The Nantes race, and our Kerry coming up from Sheffield for me birthday.", True),
+        ({"children": "one daughter only, Kerry (44), a physiotherapist in Leeds"}, "Family nearby?", "Our Kerry's in Leeds, physio. Brenda, the ex, she's up in Bridlington with Clive.", False),
+        # a name that is also a word is that person only when written as a name
+        ({"pet": "23 racing pigeons; best bird is Old Mavis, a nine-year-old hen"}, "Do you mind me asking how old you are?", "Seventy-one. Seventy-one, and I feel every one of 'em.", False),
+    ],
+)
+def test_more_slips_about_the_family(facts, question, reply, slip):
+    ledger = ClaimLedger(facts, "", "Pat Doe")
+    assert (score(ledger, reply, question)[0] >= 0.5) is slip

@@ -134,6 +134,8 @@ class Anchors:
     kin: dict[str, Kin] = field(default_factory=dict)
     """Family member name or alias (lowercase) → their :class:`~drifttui.drift.kin.Kin` profile (job, age, older/younger)."""
     events: list[Event] = field(default_factory=list)
+    present: int | None = None
+    """The year the persona lives in, when the facts say or it is of today (:func:`~drifttui.drift.dates.present_year`)."""
     """Dated events of the facts and backstory (:func:`~drifttui.drift.dates.events_from`): a death, a wedding, a move…"""
 
     def question_slots(self, question: str) -> set[str]:
@@ -381,7 +383,24 @@ def _born_here(e: str, quote: str, out: _Out, anchors: Anchors, asked: set[str],
     out.add("hometown", str(city.value), quote, False, place=city.attrs.get("place"), same_as_city=True, strength=0.75)
 
 
+BORN_THERE = re.compile(r"\b(?:I|we)\s+(?:\w+\s+)?(?:was born|were born|grew up|was raised|were raised|was brought up)\s+(?:right\s+)?there\b|\bthat is where I (?:grew up|was born|was raised)\b", re.I)
+
+
+def _born_there(e: str, quote: str, out: _Out, question: str) -> None:
+    """"Been there? I grew up there!" — the place the user's message names is where the persona grew up."""
+    m = BORN_THERE.search(e)
+    if not m or not question or is_negated(e[: m.end()]) or HYPOTHETICAL.search(e[: m.start()]):
+        return
+    places = {key: surface for key, surface, _start, _end in _place_mentions(question, writes_lowercase(question))}
+    if len(places) == 1:
+        key, surface = next(iter(places.items()))
+        out.add("hometown", key, quote, False, place=key, surface=surface, near=False, strength=0.75, explicit=True)
+
+
 # ---------------------------------------------------------------- places
+_PLACE_LINKS = frozenset("of on upon the de del della di du da des la le les am an im sur en y e and by in".split())
+
+
 def _place_mentions(sentence: str, lowercase_writer: bool) -> list[tuple[str, str, int, int]]:
     """``(key, surface, start, end)`` of each place written as a name in ``sentence``."""
     out = []
@@ -401,6 +420,8 @@ def _place_mentions(sentence: str, lowercase_writer: bool) -> list[tuple[str, st
                 start = m.start() + chunk[0].start()
                 if not capital and not lowercase_writer:
                     continue
+                if capital and not lowercase_writer and any(w[:1].islower() and w.lower() not in _PLACE_LINKS for w in surface.split()[1:]):
+                    continue  # "The old city": a description; a name capitalises its words ("The Hague", "Stratford-upon-Avon", "Bourton on the Water")
                 lead = sentence[:start] + (surface.rsplit(None, 1)[0] + " " if " " in surface else "")
                 if not capital and (is_common(surface) or re.search(r"\b(?:a|an|the|my|your|his|her|our|their|this|that|some)\s+(?:[\w'’-]+\s+)?$", lead, re.I)):
                     continue  # "a hair salon", "the salon ladies": a noun, even from a writer who never capitalises
@@ -595,7 +616,7 @@ def _pet_colour(sentence: str, out: _Out, anchors: Anchors, about: dict[str, Any
     pet = next((p for n, p in anchors.pet_names.items() if re.search(rf"\b{re.escape(n)}\b", low)), about)
     if pet is None or not pet.get("colours") or _OTHER_ANIMAL.search(sentence):
         return
-    for m in re.finditer(rf"\b(?:old|little|big|fat|lazy|great|scruffy|mangy|sleek|skinny|handsome|wee|daft|)\s*{_COLOUR_WORD.pattern}\s+(?:and\s+\w+\s+)?(?:villain|devil|rascal|beast|thing|cat|dog|tom|boy|girl|fellow|fella|lump|monster|menace|hound|mutt|moggy|puss|coat|fur)\b", sentence, re.I):
+    for m in re.finditer(rf"\b(?:old|little|big|fat|lazy|great|scruffy|mangy|sleek|skinny|handsome|wee|daft|)\s*{_COLOUR_WORD.pattern}\s+(?:and\s+\w+\s+)?(?:villain|devil|rascal|beast|thing|cat|dog|tom|boy|girl|fellow|fella|lump|monster|menace|hound|mutt|moggy|puss|coat|fur|fool|idiot|oaf|brute|baby|softie|clown|lad|lass|rogue|terror|bandit|thief|tiger|furball)\b", sentence, re.I):
         said = m.group(1).lower()
         fits = any(said in g and pet["colours"] & g for g in COLOUR_GROUPS) or said in pet["colours"]
         if not fits and not is_negated(sentence[: m.end()]):
@@ -832,9 +853,20 @@ def _count_unit(m: re.Match[str], text: str) -> str:
 
 
 def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> None:
-    """"After thirty-five years on the bench" vs "sat on the High Court bench for twenty-two years"."""
+    """"After thirty-five years on the bench" vs "sat on the High Court bench for twenty-two years"; "all twelve of my rooms" vs
+    "a guesthouse with seven rooms" (one's own things of a unit the facts count once need no shared words)."""
     if not anchors.counts:
         return
+    for m in OWNED_COUNT.finditer(e):
+        n, unit = next((count_of(n) or int(n), u) for n, u in ((m.group("n"), m.group("unit")), (m.group("n2"), m.group("unit2")), (m.group("n3"), m.group("unit3"))) if n)
+        unit = unit.lower().rstrip("s")
+        known = {(fn, source) for fn, funit, _context, source in anchors.counts if funit == unit}
+        if len({fn for fn, _ in known}) != 1 or unit in ("year", "time", "day", "month", "week", "hour", "minute") or _someone_elses(e[: m.start()]):
+            continue
+        fn, source = next(iter(known))
+        if abs(fn - n) >= max(2, 0.1 * fn) and not is_negated(e[: m.end()]) and not re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|some|like)\s*$", e[: m.start()], re.I):
+            out.add("other:count", f"{n} {unit}", quote, False, n=n, unit=unit, expected=fn, source=source, shared=["my"], strength=0.65)
+            return
     for m in COUNTED_UNITS.finditer(e):
         unit = _count_unit(m, e)
         n = int(m.group("n"))
@@ -896,6 +928,7 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _explicit_age(e, sentence, out)
         _partner(e, sentence, out, mourning)
         _born_here(e, sentence, out, anchors, asked, index == 0)
+        _born_there(e, sentence, out, question)
         if first and "age" in asked and not any(c.slot == "age" for c in out.claims):
             _age_answer(e, sentence, out)
         _places(sentence, e, sentence, out, asked, first, lowercase_writer, people)
@@ -913,5 +946,5 @@ def topic_claims(text: str, turn: int | None, question: str | None, anchors: Anc
         _pet_colour(sentence, out, anchors, about_pet_at_start if index < 3 or named_in_question else None)
     add = lambda slot, value, quote, **attrs: out.add(slot, value, quote, False, **attrs)  # noqa: E731
     kin_claims(text, question, anchors.kin, add, before)
-    event_claims(text, anchors.events, anchors.kin, add, question)
+    event_claims(text, anchors.events, anchors.kin, add, question, anchors.present)
     return out.claims

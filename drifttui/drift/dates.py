@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from drifttui.drift.kin import FEMALE, MALE, Kin
+from drifttui.drift.kin import FEMALE, MALE, Kin, mentions
 from drifttui.drift.patterns import HYPOTHETICAL, REPORTED
 from drifttui.drift.places import places_compatible
-from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, sentences
+from drifttui.drift.text import expand_contractions, fold_quotes, is_negated, sentences, words_to_digits
 
 SELF = "self"
 KINDS = ("death", "marriage", "move", "birth", "retirement", "opening", "meeting")
@@ -40,10 +40,11 @@ TOLERANCE = 2
 HEDGED_TOLERANCE = 4
 """The same when the reply hedges ("about '85", "'89 or so")."""
 
-_YEAR = re.compile(r"(?<![\w'’£$#.,])(?P<full>1[5-9]\d\d|20[0-4]\d)(?![\w'’%-])|(?<![\w'’])['’](?P<short>\d\d)(?![\w'’%-])")
+_YEAR = re.compile(r"(?<![\w'’£$#.,])(?P<full>1[5-9]\d\d|20[0-4]\d)(?![\w'’%-])|(?<![\w'’])['’](?P<short>\d\d)(?![\w'’%-])|\b(?P<ago>\d{1,2}) years? (?:ago|back)\b")
+"""A year: "2011", "'16", or "four years ago" (read against the year the persona lives in)."""
 _PLACE = r"(?P<dest>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|upon|on|de|la))*)"
 _VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("death", re.compile(r"\b(?:died|dies|passed(?:\s+(?:away|on|over))?|(?:was|were|got)\s+(?:killed|took|taken|lost)|killed(?=\s+(?:by|in|at|when|during)\b)|drowned|(?:lost|buried)\s+(?P<obj>him|her))\b", re.I)),
+    ("death", re.compile(r"\b(?:died|dies|left us|left this world|passed(?:\s+(?:away|on|over))?|(?:was|were|got)\s+(?:killed|took|taken|lost)|killed(?=\s+(?:by|in|at|when|during)\b)|drowned|(?:lost|buried)\s+(?P<obj>him|her))\b", re.I)),
     ("death", re.compile(r"\b(?:went|gone)(?=\s*,?\s*(?:back\s+)?in\s+(?:the\s+\w+\s+of\s+)?(?:1[5-9]\d\d|20[0-4]\d|['’]\d\d)\b)", re.I)),
     ("marriage", re.compile(r"\b(?:married|wed|wedded|got\s+hitched|tied\s+the\s+knot)\b", re.I)),
     ("move", re.compile(rf"\b(?i:came|come|moved|arrived|emigrated|settled)\b(?:\s+(?i:over|out|down|up|back|here|west|east|north|south))?(?:\s+(?i:to|in|into)\s+{_PLACE})?")),
@@ -81,9 +82,11 @@ class Event:
     key: str
 
 
-def _read_year(m: re.Match[str], near: int | None = None) -> int:
+def _read_year(m: re.Match[str], near: int | None = None, present: int | None = None) -> int | None:
     if m.group("full"):
         return int(m.group("full"))
+    if m.group("ago"):
+        return present - int(m.group("ago")) if present is not None else None
     short = int(m.group("short"))
     if near is None:
         return 1900 + short
@@ -145,7 +148,7 @@ class _Reader:
         """``(kind, who, year match, place, sentence, hedged)`` for each dated event of ``text``."""
         out: list[tuple[str, str, re.Match[str], str, str, bool]] = []
         for sentence in sentences(fold_quotes(text)):
-            e = expand_contractions(sentence)
+            e = words_to_digits(expand_contractions(sentence))
             if sentence.rstrip().endswith("?"):
                 self.last_named = (self._named(e) or [self.last_named])[-1]
                 continue
@@ -276,7 +279,7 @@ def _same_place(a: str, b: str) -> bool | None:
     return same if same is not None else a.lower().split()[0] == b.lower().split()[0]
 
 
-def event_claims(text: str, events: Iterable[Event], kin: Mapping[str, Kin], add: Callable[..., None], question: str | None = None) -> None:
+def event_claims(text: str, events: Iterable[Event], kin: Mapping[str, Kin], add: Callable[..., None], question: str | None = None, present: int | None = None) -> None:
     """Call ``add(slot, value, quote, **attrs)`` for each dated event of ``text`` the facts date two or more years apart.
 
     Slot ``other:when``; attrs ``being`` (who), ``expected`` (the facts' year), ``source`` (the fact's text), ``fact`` (its
@@ -286,7 +289,7 @@ def event_claims(text: str, events: Iterable[Event], kin: Mapping[str, Kin], add
     if not events:
         return
     reader = _Reader(kin)
-    asked = [k for alias, k in kin.items() if question and re.search(rf"\b{re.escape(alias)}\b", fold_quotes(question), re.I)]
+    asked = [k for alias, k in kin.items() if question and mentions(alias, fold_quotes(question))]
     if len({k.name for k in asked}) == 1:
         reader.last_named = asked[0].name.lower()
     reported: set[tuple[str, str]] = set()
@@ -299,9 +302,9 @@ def event_claims(text: str, events: Iterable[Event], kin: Mapping[str, Kin], add
                 continue
         if not known or (kind, who) in reported:
             continue
-        said = _read_year(year, known[0].year)
+        said = _read_year(year, known[0].year, present)
         tolerance = HEDGED_TOLERANCE if hedged else TOLERANCE
-        if any(abs(_read_year(year, ev.year) - ev.year) < tolerance for ev in known):
+        if said is None or any(abs((_read_year(year, ev.year, present) or ev.year) - ev.year) < tolerance for ev in known):
             continue
         reported.add((kind, who))
         fact = known[0]

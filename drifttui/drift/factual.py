@@ -149,7 +149,8 @@ class ClaimLedger:
         self.fact_slots = {c.slot for c in self.facts}
         self.anchors = anchors_from_facts(self.facts, backstory)
         self.anchors.events = events_from(facts, backstory, self.anchors.kin, name)
-        self.anchors.counts.extend(marriage_spans(self.anchors.events, present_year(facts, backstory)))
+        self.anchors.present = present_year(facts, backstory)
+        self.anchors.counts.extend(marriage_spans(self.anchors.events, self.anchors.present))
 
     def extract(self, text: str, turn: int | None = None, question: str | None = None, before: str | None = None) -> list[Claim]:
         """The claims of a reply, read with this persona's anchors (:func:`~drifttui.drift.claims.extract_claims`)."""

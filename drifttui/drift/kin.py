@@ -199,6 +199,7 @@ DOMAIN_CUES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
         ),
         ("teacher", "professor", "tutor", "headteacher"),
     ),
+    (re.compile(r"\b(?:start(?:s|ed)? |began |begun )?(?:teaches|teaching|taught) (?:French|English|maths?|math|science|history|music|art|biology|chemistry|physics|geography|Spanish|German|Latin|Italian|Japanese|Chinese|PE|primary|secondary|kindergarten|nursery|school|kids|children|classes)\b", re.I), ("teacher", "professor", "tutor", "headteacher", "lecturer")),
     (re.compile(r"\b(?:on the wards?|(?:her|his) patients|(?:nights|shifts?) on the ward)\b", re.I), ("nurse", "doctor", "dentist", "vet", "therapist", "pharmacist", "paramedic", "surgeon", "midwife")),
     (re.compile(r"\b(?:in the ambulance|on the ambulances?|call-?outs)\b", re.I), ("paramedic", "driver", "doctor")),
     (re.compile(r"\b(?:her|his) (?:salon|hair salon)\b", re.I), ("hairdresser", "barber", "beautician")),
@@ -227,10 +228,17 @@ _VISIT = re.compile(r"[^.;!?]{0,30}?\b(?:for the (?:weekend|week|day|night|holid
 _PERSON_REF = re.compile(r"\b(?:I|me|my|we|our|you|your|he|she|they|him|her|his|their|them|husband|wife|son|daughter|boyfriend|girlfriend|friend|boss|kids?|children|mum|dad|mother|father)\b", re.I)
 
 
+def mentions(alias: str, text: str, lowercase: bool | None = None) -> bool:
+    """Does ``text`` name the person ``alias`` (lowercase)? Capitalised, unless the writer writes in lowercase:
+    "Old Mavis" is a pigeon, "How old are you?" is not about her."""
+    lowercase = writes_lowercase(text) if lowercase is None else lowercase
+    return any(lowercase or m.group(0)[:1].isupper() for m in re.finditer(rf"\b{re.escape(alias)}\b", text, re.I))
+
+
 def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
     """The one person of the family the user's message asks about, by name or by "your wife"."""
     q = fold_quotes(question)
-    named = {k for alias, k in kin.items() if re.search(rf"\b{re.escape(alias)}\b", q, re.I)}
+    named = {k for alias, k in kin.items() if mentions(alias, q)}
     if len(named) == 1:
         return named.pop()
     if named:
@@ -249,7 +257,8 @@ def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
 
 def _last_named(text: str, kin: dict[str, Kin], question: str) -> Kin | None:
     """The person of the family ``text`` names last, if the question's pronoun can be them."""
-    found = [(m.start(), k) for alias, k in kin.items() if k.slot != "pet" for m in re.finditer(rf"\b{re.escape(alias)}\b", fold_quotes(text), re.I)]
+    lowercase = writes_lowercase(text)
+    found = [(m.start(), k) for alias, k in kin.items() if k.slot != "pet" for m in re.finditer(rf"\b{re.escape(alias)}\b", fold_quotes(text), re.I) if lowercase or m.group(0)[:1].isupper()]
     if not found:
         return None
     person = max(found, key=lambda t: t[0])[1]
@@ -274,7 +283,7 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before
     if not kin:
         return
     current = _asked_about(question or "", kin)
-    if current is None and before and re.search(r"\b(?:he|she|him|her)\b", question or "", re.I) and not any(re.search(rf"\b{re.escape(a)}\b", question or "", re.I) for a in kin):
+    if current is None and before and re.search(r"\b(?:he|she|him|her)\b", question or "", re.I) and not any(mentions(a, question or "") for a in kin):
         current = _last_named(before, kin, question or "")  # "Laci? Same." — "Does he ever come up to Budapest?"
     reported: set[tuple[str, str]] = set()
 
@@ -291,15 +300,16 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before
             add("other:kinname", f"{current.name} {other}", text, being=current.name, kind=other, expected=current.name, source=current.source, fact=current.slot, what=what, strength=0.7)
     _sibling_order(text, kin, add)
     _child_order(text, kin, add)
+    _own_rank(text, kin, add)
     asked_age = bool(re.search(r"\bhow old\b|\bwhat age\b", question or "", re.I))
     lowercase_writer = writes_lowercase(text)
     index = 0  # statements read so far (an echoed "Lucy?" names the subject but is not one)
     for sentence in sentences(fold_quotes(text)):
-        named = {k for alias, k in kin.items() if re.search(rf"\b{re.escape(alias)}\b", sentence, re.I if lowercase_writer else 0) or re.search(rf"\b{re.escape(k.name)}\b", sentence)}
+        named = {k for alias, k in kin.items() if mentions(alias, sentence, lowercase_writer)}
         if len(named) == 1:
             current = next(iter(named))
-        elif len(named) > 1:
-            current = None
+        elif len(named) > 1 or _someone_else_opens(sentence, kin):
+            current = None  # "Brenda, the ex, she's up in Bridlington": not the person before
         if sentence.rstrip().endswith("?"):
             continue
         index += 1
@@ -314,6 +324,42 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before
         if not refers and _PERSON_REF.search(e):
             continue
         report(current, sentence, _attributes(e, current, subject, index == 1, asked_age))
+
+
+_NOT_PEOPLE = frozenset(
+    """He She They We It You I This That These Those There Here Then Now What Who Which When Where Why How Everyone Everybody
+    Nobody Somebody Someone Anyone Anybody Mine His Hers Ours Theirs Mum Mam Mom Dad Da Ma Pa Mother Father Gran Granny Grandma
+    Grandad Grandpa Nan Nana Papa Mama Sure Course Honestly Yesterday Today Tomorrow Tonight Last Next Every Each Some Most Many""".split()
+)
+"""Words that open a sentence without being someone outside the family."""
+
+
+_OWN_RANK = re.compile(r"\b(?:I am|I was|I'm|as) the (?P<rank>oldest|eldest|youngest|baby)\b(?!\s+(?:of (?:the )?(?:grandchildren|cousins|class|team|crew|staff|lot at work)|in (?:the )?(?:class|team|crew|office|street)|(?:grandchild|cousin|one here|one at)))", re.I)
+
+
+def _own_rank(text: str, kin: dict[str, Kin], add) -> None:
+    """"I'm the oldest, so it's my job" when the facts name an older sibling ("I'm the youngest" with a younger one)."""
+    siblings = {k for k in kin.values() if k.slot == "siblings"}
+    for sentence in sentences(fold_quotes(text)):
+        m = _OWN_RANK.search(sentence)
+        if not m or sentence.rstrip().endswith("?") or _unreal(sentence[: m.start()]):
+            continue
+        eldest = m.group("rank").lower() in ("oldest", "eldest")
+        against = sorted((k for k in siblings if k.order == (OLDER if eldest else YOUNGER)), key=lambda k: k.name)
+        if against:
+            names = " and ".join(k.name for k in against)
+            what = f"{names} {'is' if len(against) == 1 else 'are'} {'older' if eldest else 'younger'} than you, by the facts"
+            add("other:kinorder", f"self {m.group('rank').lower()}", sentence, being=names, kind=m.group("rank").lower(), expected=names, source=against[0].source, fact="siblings", what=what, strength=0.8)
+            return
+
+
+def _someone_else_opens(sentence: str, kin: dict[str, Kin]) -> bool:
+    """Does the sentence open on a person the facts do not name ("Brenda, the ex, she's…", "Clive says…")?"""
+    m = re.match(r"\W*(?P<n>[A-ZÀ-ÖØ-Þ][a-zà-ÿ-]+)(?:,\s+(?:the|my|our|his|her|me|a|an)\s|\s+(?:says|said|is|was|has|had|and|who)\b|['’]s\s)", fold_quotes(sentence))
+    if not m:
+        return False
+    name = m.group("n").removesuffix("'s").removesuffix("’s")
+    return name not in _NOT_PEOPLE and name not in _OPENERS and name not in _NOT_NAMES and name not in _TITLES and name.lower() not in kin and not name.endswith("ly") and not resolve(name)
 
 
 _MY_SIBLING = re.compile(r"\bmy\s+(?P<order>big|older|elder|oldest|eldest|little|younger|baby|youngest|kid)\s+(?P<kind>brother|sister)s?\b", re.I)
@@ -476,7 +522,7 @@ def _attributes(e: str, kin: Kin, subject: str, first: bool, asked_age: bool = F
         for m in [*re.finditer(lives, e), *re.finditer(comes, e)]:
             said = m.group("place")
             before = e[: m.start("place")]
-            refs = list(_PERSON_REF.finditer(e[: m.start()]))
+            refs = [r for r in _PERSON_REF.finditer(e[: m.start()]) if not re.match(rf"\s+{re.escape(kin.name)}\b", e[r.end() :], re.I)]  # "our Kerry": her name
             if m.re.pattern == comes and refs and not re.fullmatch(subject, refs[-1].group(0)):
                 continue  # "my cousin came from Leeds": someone else
             if _unreal(before) or _VISIT.match(e[m.end() :]) or places_compatible(said, kin.place) is not False:
