@@ -134,9 +134,9 @@ class Anchors:
     kin: dict[str, Kin] = field(default_factory=dict)
     """Family member name or alias (lowercase) → their :class:`~drifttui.drift.kin.Kin` profile (job, age, older/younger)."""
     events: list[Event] = field(default_factory=list)
+    """Dated events of the facts and backstory (:func:`~drifttui.drift.dates.events_from`): a death, a wedding, a move…"""
     present: int | None = None
     """The year the persona lives in, when the facts say or it is of today (:func:`~drifttui.drift.dates.present_year`)."""
-    """Dated events of the facts and backstory (:func:`~drifttui.drift.dates.events_from`): a death, a wedding, a move…"""
 
     def question_slots(self, question: str) -> set[str]:
         """The fact slots a user message asks or talks about."""
@@ -838,10 +838,14 @@ def _key_counts(e: str, quote: str, out: _Out, anchors: Anchors) -> None:
         for m in re.finditer(rf"\b(?:(?:my|our|the|all|both|those|these)\s+)?(?P<n>\d{{1,3}})\s+(?:(?:little|young|lovely|grand|wee|great|big|grown)\s+)?{re.escape(key)}\b", e, re.I):
             said = int(m.group("n"))
             before = e[: m.start()]
-            if said == n or re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|some|like|other|another|of the)\s*$", before, re.I) or is_negated(before + " x") or _someone_elses(before):
+            if said == n or _APPROX_BEFORE.search(before) or re.search(r"\b(?:other|another|of the)\s*$", before, re.I) or is_negated(before + " x") or _someone_elses(before):
                 continue
             out.add("other:keycount", f"{said} {key}", quote, False, n=said, unit=key, expected=n, source=source, what=f"the facts say {n} {key}, not {said}", strength=0.8)
             return
+
+
+_APPROX_BEFORE = re.compile(r"\b(?:about|around|nearly|almost|over|more than|less than|roughly|some|like)\s*$", re.I)
+"""Before a count, words that make it approximate ("nearly forty years"): not held to the facts' count."""
 
 
 def _count_unit(m: re.Match[str], text: str) -> str:
@@ -860,11 +864,11 @@ def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> N
     for m in OWNED_COUNT.finditer(e):
         n, unit = next((count_of(n) or int(n), u) for n, u in ((m.group("n"), m.group("unit")), (m.group("n2"), m.group("unit2")), (m.group("n3"), m.group("unit3"))) if n)
         unit = unit.lower().rstrip("s")
-        known = {(fn, source) for fn, funit, _context, source in anchors.counts if funit == unit}
+        known = [(fn, source) for fn, funit, _context, source in anchors.counts if funit == unit]
         if len({fn for fn, _ in known}) != 1 or unit in ("year", "time", "day", "month", "week", "hour", "minute") or _someone_elses(e[: m.start()]):
             continue
-        fn, source = next(iter(known))
-        if abs(fn - n) >= max(2, 0.1 * fn) and not is_negated(e[: m.end()]) and not re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|some|like)\s*$", e[: m.start()], re.I):
+        fn, source = known[0]
+        if abs(fn - n) >= max(2, 0.1 * fn) and not is_negated(e[: m.end()]) and not _APPROX_BEFORE.search(e[: m.start()]):
             out.add("other:count", f"{n} {unit}", quote, False, n=n, unit=unit, expected=fn, source=source, shared=["my"], strength=0.65)
             return
     for m in COUNTED_UNITS.finditer(e):
@@ -873,7 +877,7 @@ def _counts(e: str, quote: str, out: _Out, anchors: Anchors, question: str) -> N
         if AGE_UNIT_AFTER.match(e[m.end() :]):
             continue  # "twenty-two years old": an age, not a count
         context = (_stems(_clause_at(e, m.start())) | _stems(question)) - {_stem(m.group("unit").lower()), m.group("n")}
-        if re.search(r"\b(?:about|around|nearly|almost|over|more than|less than|roughly|some|like)\s*$", e[: m.start()], re.I) or _someone_elses(e[: m.start()]):
+        if _APPROX_BEFORE.search(e[: m.start()]) or _someone_elses(e[: m.start()]):
             continue
         for fn, funit, fcontext, source in anchors.counts:
             if funit != unit or fn == n:

@@ -228,11 +228,16 @@ _VISIT = re.compile(r"[^.;!?]{0,30}?\b(?:for the (?:weekend|week|day|night|holid
 _PERSON_REF = re.compile(r"\b(?:I|me|my|we|our|you|your|he|she|they|him|her|his|their|them|husband|wife|son|daughter|boyfriend|girlfriend|friend|boss|kids?|children|mum|dad|mother|father)\b", re.I)
 
 
-def mentions(alias: str, text: str, lowercase: bool | None = None) -> bool:
-    """Does ``text`` name the person ``alias`` (lowercase)? Capitalised, unless the writer writes in lowercase:
-    "Old Mavis" is a pigeon, "How old are you?" is not about her."""
+def _name_at(alias: str, text: str, lowercase: bool | None = None) -> list[int]:
+    """Where ``text`` names the person ``alias`` (lowercase): capitalised, unless the writer writes in lowercase
+    ("Old Mavis" is a pigeon; "How old are you?" is not about her)."""
     lowercase = writes_lowercase(text) if lowercase is None else lowercase
-    return any(lowercase or m.group(0)[:1].isupper() for m in re.finditer(rf"\b{re.escape(alias)}\b", text, re.I))
+    return [m.start() for m in re.finditer(rf"\b{re.escape(alias)}\b", text, re.I) if lowercase or m.group(0)[:1].isupper()]
+
+
+def mentions(alias: str, text: str, lowercase: bool | None = None) -> bool:
+    """Does ``text`` name the person ``alias`` (:func:`_name_at`)?"""
+    return bool(_name_at(alias, text, lowercase))
 
 
 def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
@@ -257,8 +262,7 @@ def _asked_about(question: str, kin: dict[str, Kin]) -> Kin | None:
 
 def _last_named(text: str, kin: dict[str, Kin], question: str) -> Kin | None:
     """The person of the family ``text`` names last, if the question's pronoun can be them."""
-    lowercase = writes_lowercase(text)
-    found = [(m.start(), k) for alias, k in kin.items() if k.slot != "pet" for m in re.finditer(rf"\b{re.escape(alias)}\b", fold_quotes(text), re.I) if lowercase or m.group(0)[:1].isupper()]
+    found = [(at, k) for alias, k in kin.items() if k.slot != "pet" for at in _name_at(alias, fold_quotes(text))]
     if not found:
         return None
     person = max(found, key=lambda t: t[0])[1]
@@ -326,12 +330,6 @@ def kin_claims(text: str, question: str | None, kin: dict[str, Kin], add, before
         report(current, sentence, _attributes(e, current, subject, index == 1, asked_age))
 
 
-_NOT_PEOPLE = frozenset(
-    """He She They We It You I This That These Those There Here Then Now What Who Which When Where Why How Everyone Everybody
-    Nobody Somebody Someone Anyone Anybody Mine His Hers Ours Theirs Mum Mam Mom Dad Da Ma Pa Mother Father Gran Granny Grandma
-    Grandad Grandpa Nan Nana Papa Mama Sure Course Honestly Yesterday Today Tomorrow Tonight Last Next Every Each Some Most Many""".split()
-)
-"""Words that open a sentence without being someone outside the family."""
 
 
 _OWN_RANK = re.compile(r"\b(?:I am|I was|I'm|as) the (?P<rank>oldest|eldest|youngest|baby)\b(?!\s+(?:of (?:the )?(?:grandchildren|cousins|class|team|crew|staff|lot at work)|in (?:the )?(?:class|team|crew|office|street)|(?:grandchild|cousin|one here|one at)))", re.I)
@@ -358,8 +356,8 @@ def _someone_else_opens(sentence: str, kin: dict[str, Kin]) -> bool:
     m = re.match(r"\W*(?P<n>[A-ZÀ-ÖØ-Þ][a-zà-ÿ-]+)(?:,\s+(?:the|my|our|his|her|me|a|an)\s|\s+(?:says|said|is|was|has|had|and|who)\b|['’]s\s)", fold_quotes(sentence))
     if not m:
         return False
-    name = m.group("n").removesuffix("'s").removesuffix("’s")
-    return name not in _NOT_PEOPLE and name not in _OPENERS and name not in _NOT_NAMES and name not in _TITLES and name.lower() not in kin and not name.endswith("ly") and not resolve(name)
+    name = _unpossessed(m.group("n"))
+    return name not in _OPENERS and name not in _NOT_NAMES and name not in _TITLES and name.lower() not in kin and not name.endswith("ly") and not resolve(name)
 
 
 _MY_SIBLING = re.compile(r"\bmy\s+(?P<order>big|older|elder|oldest|eldest|little|younger|baby|youngest|kid)\s+(?P<kind>brother|sister)s?\b", re.I)
@@ -393,6 +391,11 @@ _RANK_LINK = re.compile(r"(?:['’]s|\s+(?:is|was)|\s*[,—–-]+\s*(?:(?:he|she
 """Between a name and "my eldest": "Rolando is", "Rolando's", "Rolando, ", "Rolando comes — he's"."""
 
 
+def _unpossessed(word: str) -> str:
+    """"Rolando's" → "Rolando"."""
+    return word.removesuffix("'s").removesuffix("’s")
+
+
 def _child_order(text: str, kin: dict[str, Kin], add) -> None:
     """"Rolando — he's my oldest" when the facts' ages make another child the eldest ("Yessenia (29), Rolando (24)")."""
     children = {k for k in kin.values() if k.slot == "children"}
@@ -405,8 +408,8 @@ def _child_order(text: str, kin: dict[str, Kin], add) -> None:
         for m in _CHILD_RANK.finditer(sentence):
             after = _RANK_NAMED_AFTER.match(sentence[m.end() :]) if not m.group("kind") or m.group("kind").lower() not in ("one",) else None
             prefix = sentence[: m.start()]
-            before = [w for w in _CAP_WORD.finditer(prefix) if w.group(1).lower().removesuffix("'s").removesuffix("’s") in by_name and _RANK_LINK.fullmatch(prefix[w.end() - (2 if w.group(1).endswith(("'s", "’s")) else 0) :])]
-            named = [g.group(1).removesuffix("'s").removesuffix("’s") for g in before[-1:]] + ([after.group("n")] if after is not None and after.group("n").lower() in by_name else [])
+            before = [w for w in _CAP_WORD.finditer(prefix) if _unpossessed(w.group(1)).lower() in by_name and _RANK_LINK.fullmatch(prefix[w.start(1) + len(_unpossessed(w.group(1))) :])]
+            named = [_unpossessed(g.group(1)) for g in before[-1:]] + ([after.group("n")] if after is not None and after.group("n").lower() in by_name else [])
             if len(named) != 1 or _unreal(sentence[: m.start()]):
                 continue
             child = by_name[named[0].lower()]
@@ -428,8 +431,12 @@ _OPENERS = frozenset(
     """Sometimes Always Never Often Rarely Seldom Mostly Constantly Maybe Perhaps Definitely Absolutely Obviously Honestly
     Lovely Beautiful Lord God Christ Heavens Gosh Goodness Jesus Well Och Aye Nah Nope Yep Yes No Sure Right True Fair Fine
     Grand Brilliant Busy Quiet Hard Easy Both Neither Nobody Everyone Everybody Nothing Something Home Work Dead Gone Alive
-    Still Married Divorced Widowed Single Retired Twins Ha Haha Oh Ah Mm Hm Hmm Ugh Wow Oof Ooh Bless Nice Good Bad Great""".split()
+    Still Married Divorced Widowed Single Retired Twins Ha Haha Oh Ah Mm Hm Hmm Ugh Wow Oof Ooh Bless Nice Good Bad Great
+    He She They We It You I This That These Those There Here Then Now What Who Which When Where Why How Somebody Someone Anyone
+    Anybody Mine His Hers Ours Theirs Mum Mam Mom Dad Da Ma Pa Mother Father Gran Granny Grandma Grandad Grandpa Nan Nana Papa
+    Mama Course Yesterday Today Tomorrow Tonight Last Next Every Each Some Most Many""".split()
 )
+"""Capitalised words that open a sentence without naming a person."""
 
 
 def _other_name(text: str, kin: Kin, everyone: dict[str, Kin]) -> str | None:
