@@ -45,7 +45,7 @@ from drifttui.persona import load_persona, resolve_persona  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS = ("in-character", "local", "global", "factual")
-SPLITS = ("dev", "heldout", "blind", "dev2", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17")
+SPLITS = ("dev", "heldout", "blind", "dev2", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18")
 """Every labelled split, in the order they were written (tests/data/labelled/README.md says what each was used for)."""
 SCORES = ("local", "global", "factual")
 
