@@ -173,6 +173,12 @@ def test_spans_of_years_against_the_facts(facts, question, reply, contradicts):
         ({"hometown": "Leeds"}, "Have you ever been to York?", "Been there? I grew up there!", True),
         ({"hometown": "York"}, "Have you ever been to York?", "Been there? I grew up there!", False),
         ({"hometown": "Bukhara, Uzbekistan"}, "Where did you grow up?", "I am a Bukhara girl. The old city, a few hours on the train.", False),
+        # a street is no town, a king who died no place; "love" before a dash addresses the user; a partner's years married are not a job's
+        ({"hometown": "Whitby, North Yorkshire"}, "Where did you grow up?", "Whitby. Born and bred. Father had a jet workshop on Church Street.", False),
+        ({"hometown": "Whitby, North Yorkshire"}, "How old are you?", "I was born the year old King Edward died, you can do the sum.", False),
+        ({"dislikes": "mill fines, being pitied"}, "Can I ask you some questions about mill work?", "Ask away, love — but I'll not stop mending while I talk.", False),
+        ({"partner": "wife Nermin, married 41 years, retired primary school teacher"}, "Do you work alone?", "My lady comes with lunch, the retired schoolteacher, thirty years teaching little ones their letters.", False),
+        ({"partner": "wife Nermin, married 41 years, retired primary school teacher"}, "How long have you been married?", "Thirty years, near enough.", True),
     ],
 )
 def test_more_answer_forms(facts, question, reply, contradicts):

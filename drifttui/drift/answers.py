@@ -31,7 +31,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from drifttui.drift.breeds import breeds_in
-from drifttui.drift.dates import Event, event_claims
+from drifttui.drift.dates import MARRIAGE_WORDS, Event, event_claims
 from drifttui.drift.kin import Kin, kin_claims, kin_from_facts
 from drifttui.drift.lexicon import KIN_CHILD, KIN_PARTNER, KIN_SIBLING, SPECIES, count_of
 from drifttui.drift.patterns import AI_SELF, HYPOTHETICAL, Q_AGE, Q_CITY, Q_HOME, REPORTED
@@ -217,7 +217,7 @@ def anchors_from_facts(facts: Iterable[Any], backstory: str = "") -> Anchors:
                 continue
             unit = _count_unit(m, sentence)
             context = _stems(_clause_at(sentence, m.start())) - {_stem(m.group("unit").lower()), m.group("n")}
-            if len(context) < 2:  # "since 1872 (22 years)": the bracket's sentence says what was counted
+            if len(context) < 2 and not context & MARRIAGE_WORDS:  # "since 1872 (22 years)": the bracket's sentence says what was counted; "married 41 years" says it itself
                 context = _stems(sentence) - {_stem(m.group("unit").lower()), m.group("n")}
             anchors.counts.append((int(m.group("n")), unit, context, sentence.strip()))
         for m in _BACKSTORY_BEING.finditer(sentence):
@@ -420,6 +420,8 @@ def _place_mentions(sentence: str, lowercase_writer: bool) -> list[tuple[str, st
                 start = m.start() + chunk[0].start()
                 if not capital and not lowercase_writer:
                     continue
+                if re.search(r"\s(?:Street|St|Road|Rd|Lane|Avenue|Ave|Square|Terrace|Row|Close|Drive|Crescent|Gardens)$", surface) or re.match(r"\s+(?:died|was born|was crowned|reigned)\b", sentence[m.start() + chunk[-1].end() :]):
+                    continue  # "a jet workshop on Church Street": a street, not a town; "the year old King Edward died": a person
                 if capital and not lowercase_writer and any(w[:1].islower() and w.lower() not in _PLACE_LINKS for w in surface.split()[1:]):
                     continue  # "The old city": a description; a name capitalises its words ("The Hague", "Stratford-upon-Avon", "Bourton on the Water")
                 lead = sentence[:start] + (surface.rsplit(None, 1)[0] + " " if " " in surface else "")
@@ -795,10 +797,10 @@ def _likes(e: str, quote: str, out: _Out, anchors: Anchors, question: str = "", 
             positive = bool(_POSITIVE_RE.fullmatch(verb))
             rest = e[m.end() : m.end() + 60]
             rest = re.split(r"[.;!?]|\bbut\b|\bthough\b|\bexcept\b", rest, maxsplit=1)[0]
-            if verb.lower() == "love" and not rest.strip() and re.search(r",\s*$", e[: m.start("verb")]):
-                continue  # "Neither, love.": a way of addressing the user
-            found = _item_match(rest, anchors)
             words = re.findall(r"[\w']+", rest.lower())  # "never liked it, burns like petrol": "it"
+            if verb.lower() == "love" and not words and re.search(r",\s*$", e[: m.start("verb")]):
+                continue  # "Neither, love.", "Ask away, love — but…": a way of addressing the user
+            found = _item_match(rest, anchors)
             head = " ".join(words[:2])
             if found is None and asked is not None and first and (not words or words[0] in _IT_WORDS or head in _IT_WORDS):
                 found = asked  # "Love the place." about the place the question names
