@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from drifttui.drift.dates import events_from
@@ -88,3 +91,34 @@ def test_the_evidence_names_the_fact_and_both_years():
     (conflict,) = ledger.conflicts(ledger.extract("Since Tom went in '16 I talk to his chair.", 7), [])
     assert conflict.reference.attrs["key"] == "partner"
     assert "Tom died in 2011, not 2016" in conflict.message()
+
+
+def test_an_event_the_facts_do_not_date_is_held_to_what_an_earlier_reply_said():
+    ledger = ClaimLedger({"job": "hairdresser"}, "", "Nkechi Eze")
+    earlier = ledger.consistent_claims([(1, "We came to London in 1989, with two suitcases.", "When did you come to London?")])
+    assert [c.attrs["year"] for c in earlier if c.slot == "when"] == [1989]
+
+    def fires(reply: str) -> float:
+        return factual_score(ledger.conflicts(ledger.extract(reply, 5, "Tell me more"), earlier))
+
+    (conflict,) = ledger.conflicts(ledger.extract("When I came to London in 2003 I had nothing.", 5), earlier)
+    assert conflict.reference.turn == 1 and fires("When I came to London in 2003 I had nothing.") >= 0.5
+    assert fires("We came to London in '03.") >= 0.5  # two digits, read near the earlier year
+    assert fires("When I came to London in '90 I had nothing.") == 0.0  # a year out
+    assert fires("When I moved to Leeds in 2003 I had nothing.") == 0.0  # another move
+    assert fires("My cousin came to London in 2003.") == 0.0  # someone else's
+
+
+def test_the_scorer_holds_a_date_to_the_chat_so_far():
+    from drifttui.drift import DriftScorer
+    from drifttui.engine import Message
+    from drifttui.persona import load_persona
+
+    persona = load_persona(Path(__file__).parent / "data" / "personas" / "nkechi.toml", warn=lambda _m: None)
+    undated = dataclasses.replace(persona, facts={k: v for k, v in persona.facts.items() if k != "arrived_in_london"}, backstory="")  # only the chat dates the move
+    scorer = DriftScorer(undated, engine=None, embedder=None)
+    assert not [e for e in scorer.ledger.anchors.events if e.kind == "move"]
+    history = [Message("user", "When did you open the salon?"), Message("assistant", "In 1998. But we came to London in 1989, my husband and I."), Message("user", "Was it hard at first?")]
+    result = scorer.score(history, "When I came to London in 2003 I had nothing, just my combs.", 3)
+    assert result.factual >= 0.5
+    assert any("2003" in e.message for e in result.evidence_for("factual"))

@@ -272,7 +272,8 @@ def _key_sentence(key: str, year: str) -> str:
     return "I " + " ".join(w.title() if i and words[i - 1] in ("in", "to", "at") else w for i, w in enumerate(words)) + f" in {year.strip()}."
 
 
-def _same_place(a: str, b: str) -> bool | None:
+def same_place(a: str, b: str) -> bool | None:
+    """Whether two places an event names can be the same (None: either is not said)."""
     if not a or not b:
         return None
     same = places_compatible(a, b)
@@ -283,11 +284,11 @@ def event_claims(text: str, events: Iterable[Event], kin: Mapping[str, Kin], add
     """Call ``add(slot, value, quote, **attrs)`` for each dated event of ``text`` the facts date two or more years apart.
 
     Slot ``other:when``; attrs ``being`` (who), ``expected`` (the facts' year), ``source`` (the fact's text), ``fact`` (its
-    key), ``what`` (one readable reason).
+    key), ``what`` (one readable reason). An event the facts do not date is a claim of slot ``when`` (attrs ``kind``,
+    ``who``, ``place``, ``year`` or the two digits ``short``, ``hedged``), held to what earlier replies said
+    (:meth:`~drifttui.drift.factual.ClaimLedger._cmp_when`): "we came to London in '89", then "when I came in 2003".
     """
     events = list(events)
-    if not events:
-        return
     reader = _Reader(kin)
     asked = [k for alias, k in kin.items() if question and mentions(alias, fold_quotes(question))]
     if len({k.name for k in asked}) == 1:
@@ -297,10 +298,16 @@ def event_claims(text: str, events: Iterable[Event], kin: Mapping[str, Kin], add
         known = [ev for ev in events if ev.kind == kind and ev.who == who]
         if kind == "move":
             if place:
-                known = [ev for ev in known if _same_place(place, ev.place)]
+                known = [ev for ev in known if same_place(place, ev.place)]
             elif len({ev.year for ev in known}) > 1:
                 continue
-        if not known or (kind, who) in reported:
+        if not known:
+            year_said = None if year.group("short") else _read_year(year, None, present)
+            short = int(year.group("short")) if year.group("short") else None
+            if year_said is not None or short is not None:
+                add("when", f"{kind} {who} {place}".strip(), sentence, kind=kind, who=who, place=place, year=year_said, short=short, hedged=hedged)
+            continue
+        if (kind, who) in reported:
             continue
         said = _read_year(year, known[0].year, present)
         tolerance = HEDGED_TOLERANCE if hedged else TOLERANCE
