@@ -40,12 +40,14 @@ TOLERANCE = 2
 HEDGED_TOLERANCE = 4
 """The same when the reply hedges ("about '85", "'89 or so")."""
 
-_YEAR = re.compile(r"(?<![\w'’£$#.,])(?P<full>1[5-9]\d\d|20[0-4]\d)(?![\w'’%-])|(?<![\w'’])['’](?P<short>\d\d)(?![\w'’%-])|\b(?P<ago>\d{1,2}) years? (?:ago|back)\b")
+_FULL_YEAR = r"1[5-9]\d\d|20[0-4]\d"
+"""A four-digit year a persona's life can hold (1500–2049)."""
+_YEAR = re.compile(rf"(?<![\w'’£$#.,])(?P<full>{_FULL_YEAR})(?![\w'’%-])|(?<![\w'’])['’](?P<short>\d\d)(?![\w'’%-])|\b(?P<ago>\d{{1,2}}) years? (?:ago|back)\b")
 """A year: "2011", "'16", or "four years ago" (read against the year the persona lives in)."""
 _PLACE = r"(?P<dest>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’-]+|upon|on|de|la))*)"
 _VERBS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("death", re.compile(r"\b(?:died|dies|left us|left this world|passed(?:\s+(?:away|on|over))?|(?:was|were|got)\s+(?:killed|took|taken|lost)|killed(?=\s+(?:by|in|at|when|during)\b)|drowned|(?:lost|buried)\s+(?P<obj>him|her))\b", re.I)),
-    ("death", re.compile(r"\b(?:went|gone)(?=\s*,?\s*(?:back\s+)?in\s+(?:the\s+\w+\s+of\s+)?(?:1[5-9]\d\d|20[0-4]\d|['’]\d\d)\b)", re.I)),
+    ("death", re.compile(rf"\b(?:went|gone)(?=\s*,?\s*(?:back\s+)?in\s+(?:the\s+\w+\s+of\s+)?(?:{_FULL_YEAR}|['’]\d\d)\b)", re.I)),
     ("marriage", re.compile(r"\b(?:married|wed|wedded|got\s+hitched|tied\s+the\s+knot)\b", re.I)),
     ("move", re.compile(rf"\b(?i:came|come|moved|arrived|emigrated|settled)\b(?:\s+(?i:over|out|down|up|back|here|west|east|north|south))?(?:\s+(?i:to|in|into)\s+{_PLACE})?")),
     ("birth", re.compile(r"\b(?:was|were)\s+born\b", re.I)),
@@ -87,10 +89,27 @@ def _read_year(m: re.Match[str], near: int | None = None, present: int | None = 
         return int(m.group("full"))
     if m.group("ago"):
         return present - int(m.group("ago")) if present is not None else None
-    short = int(m.group("short"))
+    return near_century(int(m.group("short")), near)
+
+
+def near_century(short: int, near: int | None) -> int:
+    """A two-digit year ("'16") in the century that puts it nearest ``near`` (the 1900s when there is nothing to be near)."""
     if near is None:
         return 1900 + short
     return min((c * 100 + short for c in (near // 100 - 1, near // 100, near // 100 + 1)), key=lambda y: abs(y - near))
+
+
+def years_apart(a: tuple[int | None, int | None], b: tuple[int | None, int | None]) -> int:
+    """How far apart two said years are, each ``(full year, two digits)``: a two-digit year is read near the other's full
+    one, two two-digit years around the century."""
+    (full_a, short_a), (full_b, short_b) = a, b
+    if full_a is not None and full_b is not None:
+        return abs(full_a - full_b)
+    if full_a is not None or full_b is not None:
+        full, short = (full_a, short_b) if full_a is not None else (full_b, short_a)
+        return abs(full - near_century(short, full))
+    d = abs(short_a - short_b)
+    return min(d, 100 - d)
 
 
 class _Reader:
@@ -242,14 +261,14 @@ def present_year(facts: Mapping[str, str], backstory: str = "", today: int | Non
     """The year the persona lives in: a ``year`` (or ``era``, ``date``) fact, a year the city fact is set in
     ("Bolton, in 1893"), else this year if the facts or backstory name a year of the last 25; None when unknown."""
     for key in ("year", "era", "date", "current_year", "present"):
-        m = re.search(r"\b(1[5-9]\d\d|20[0-4]\d)\b", str(facts.get(key, "")))
+        m = re.search(rf"\b({_FULL_YEAR})\b", str(facts.get(key, "")))
         if m:
             return int(m.group(1))
-    m = re.search(r"\bin (1[5-9]\d\d|20[0-4]\d)\b", str(facts.get("city", "")))
+    m = re.search(rf"\bin ({_FULL_YEAR})\b", str(facts.get("city", "")))
     if m:
         return int(m.group(1))
     today = today or date.today().year
-    years = [int(y) for y in re.findall(r"\b(1[5-9]\d\d|20[0-4]\d)\b", " ".join([backstory or "", *map(str, facts.values())]))]
+    years = [int(y) for y in re.findall(rf"\b({_FULL_YEAR})\b", " ".join([backstory or "", *map(str, facts.values())]))]
     return today if years and max(years) >= today - 25 and max(years) <= today else None
 
 

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from drifttui.drift.answers import GENERIC_KINDS, anchors_from_facts
 from drifttui.drift.breeds import breeds_in, same_breed
 from drifttui.drift.claims import Claim, extract_claims
-from drifttui.drift.dates import HEDGED_TOLERANCE, TOLERANCE, events_from, marriage_spans, present_year, same_place
+from drifttui.drift.dates import HEDGED_TOLERANCE, TOLERANCE, events_from, marriage_spans, present_year, same_place, years_apart
 from drifttui.drift.facts import claims_from_facts
 from drifttui.drift.patterns import JOB_DOMAINS, JOB_WORDS
 from drifttui.drift.lexicon import OCCUPATION_GROUPS, STATUS_CONFLICTS
@@ -412,14 +412,7 @@ class ClaimLedger:
         a, b = c.attrs, r.attrs
         if (a.get("kind"), a.get("who")) != (b.get("kind"), b.get("who")) or a.get("kind") == "move" and (a.get("place") or b.get("place")) and same_place(a.get("place", ""), b.get("place", "")) is not True:
             return None
-        said, before = (a.get("year"), a.get("short")), (b.get("year"), b.get("short"))
-        if said[0] is not None and before[0] is not None:
-            apart = abs(said[0] - before[0])
-        elif said[0] is not None or before[0] is not None:
-            full, short = (said[0], before[1]) if said[0] is not None else (before[0], said[1])
-            apart = min(abs(full - (c100 * 100 + short)) for c100 in (full // 100 - 1, full // 100, full // 100 + 1))
-        else:
-            apart = min(abs(said[1] - before[1]), 100 - abs(said[1] - before[1]))
+        apart = years_apart((a.get("year"), a.get("short")), (b.get("year"), b.get("short")))
         tolerance = HEDGED_TOLERANCE if a.get("hedged") or b.get("hedged") else TOLERANCE
         if apart < tolerance:
             return None
